@@ -1,0 +1,134 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from governance.admin_base import AuditedAdminMixin, TenantAwareAdmin, is_tenant_admin
+from governance.models import AuditEvent, Region, RoleAssignment, Tenant, User
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "root_code", "is_active", "created_at"]
+    search_fields = ["name", "slug", "root_code"]
+    list_filter = ["is_active"]
+
+
+@admin.register(Region)
+class RegionAdmin(TenantAwareAdmin):
+    list_display = ["name", "level", "code", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path", "depth"]
+    list_select_related = ["parent"]
+    ordering = ["path"]
+    show_full_result_count = False
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    raw_id_fields = ["region"]
+    fk_name = "user"
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser or is_tenant_admin(request)
+
+    has_change_permission = has_add_permission
+    has_delete_permission = has_add_permission
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(TenantAwareAdmin):
+    list_display = ["user", "role", "region", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "region__name", "region__code"]
+    raw_id_fields = ["user", "region"]
+    list_select_related = ["user", "region"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and request.user.tenant_id:
+            kwargs["queryset"] = User.objects.filter(tenant_id=request.user.tenant_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TenantAwareAdmin):
+    list_display = ["created_at", "actor_repr", "action", "content_type", "object_repr", "ip_address"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["actor_repr", "object_repr", "request_id", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["content_type"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    list_display = ["username", "display_name", "tenant", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "tenant"]
+    search_fields = ["username", "display_name", "email", "phone"]
+    inlines = [RoleInline]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Tenant"), {"fields": ["tenant", "display_name", "phone"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "password1", "password2", "tenant", "display_name"]}),
+    ]
+
+    def _operator(self, request) -> bool:
+        return request.user.is_superuser and request.user.tenant_id is None
+
+    def has_module_permission(self, request):
+        return self._operator(request) or is_tenant_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        if self._operator(request):
+            return True
+        return is_tenant_admin(request) and (obj is None or obj.tenant_id == request.user.tenant_id)
+
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return self._operator(request) or is_tenant_admin(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("tenant")
+        if self._operator(request):
+            return queryset
+        return queryset.filter(tenant_id=request.user.tenant_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._operator(request):
+            return ["last_login", "date_joined"]
+        return ["tenant", "is_superuser", "user_permissions", "groups", "last_login", "date_joined"]
+
+    def get_list_filter(self, request):
+        return ["is_active", "is_staff", "tenant"] if self._operator(request) else ["is_active", "is_staff"]
+
+    def save_model(self, request, obj, form, change):
+        if not self._operator(request):
+            obj.tenant_id = request.user.tenant_id
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+
+    def audit_fields(self):
+        return ["username", "display_name", "email", "phone", "tenant", "is_active", "is_staff", "is_superuser"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.get_object(request, object_id) is None:
+            raise Http404(_("Not found."))
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,54 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from governance.models import Region, RoleAssignment, Tenant, User
+
+
+class TenantOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tenant
+        fields = ["id", "name", "slug", "root_code"]
+
+
+class RoleOutputSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display")
+    region_id = serializers.IntegerField()
+    region_name = serializers.CharField(source="region.name")
+    region_code = serializers.CharField(source="region.code")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "role_display", "region_id", "region_name", "region_code"]
+
+
+class MeOutputSerializer(serializers.ModelSerializer):
+    tenant = TenantOutputSerializer(allow_null=True)
+    roles = RoleOutputSerializer(many=True)
+    display_name = serializers.CharField(source="__str__")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "email", "tenant", "roles"]
+
+
+class RegionOutputSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display")
+    parent_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = Region
+        fields = ["id", "parent_id", "level", "level_display", "code", "name", "path", "depth"]
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("username"))
+    password = serializers.CharField(label=_("password"), style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    extra = serializers.DictField()

@@ -1,0 +1,96 @@
+"""Core API: token login, the current user, the jurisdiction tree."""
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from governance import selectors
+from governance.api.filters import RegionFilter
+from governance.api.serializers import (
+    ErrorSerializer,
+    MeOutputSerializer,
+    RegionOutputSerializer,
+    TokenInputSerializer,
+    TokenOutputSerializer,
+)
+from governance.models import Region, RoleAssignment
+
+
+class SchemaSafeMixin:
+    """``get_queryset`` runs with no tenant during schema generation: answer an empty queryset then."""
+
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.get_scoped_queryset()
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (throttled; failures count for lock-out)."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_token"
+
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={200: TokenOutputSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = TokenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(_("Wrong username or password, or the account is locked."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeOutputSerializer}, tags=["core"])
+    def get(self, request):
+        user = request.user
+        user.roles = (
+            list(RoleAssignment.objects.filter(user=user).select_related("region").order_by("role"))
+            if user.tenant_id
+            else []
+        )
+        return Response(MeOutputSerializer(user).data)
+
+
+@extend_schema(tags=["core"], responses={200: RegionOutputSerializer, 404: ErrorSerializer})
+class RegionListView(SchemaSafeMixin, generics.ListAPIView):
+    """Regions the user may see, filterable by parent, level, code prefix and subtree."""
+
+    model = Region
+    serializer_class = RegionOutputSerializer
+    filterset_class = RegionFilter
+    ordering_fields = ["path", "code", "name", "level"]
+    ordering = ["path"]
+    search_fields: list = []
+
+    def get_scoped_queryset(self):
+        return selectors.region_list(user=self.request.user)
+
+
+@extend_schema(tags=["core"], responses={200: RegionOutputSerializer, 404: ErrorSerializer})
+class RegionDetailView(SchemaSafeMixin, generics.RetrieveAPIView):
+    model = Region
+    serializer_class = RegionOutputSerializer
+
+    def get_object(self):
+        return selectors.region_get_for_user(user=self.request.user, pk=self.kwargs["pk"])

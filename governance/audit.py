@@ -1,0 +1,98 @@
+"""Writing audit events. Services call ``audit_record`` inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db.models.fields.files import FieldFile
+
+from governance.request_context import get_request_info
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``instance`` (foreign keys as ids), JSON-ready."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.name] = _jsonable(getattr(instance, field.attname))
+    return data
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for the fields whose values differ."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def _region_path_of(obj) -> str:
+    from governance.models import Region
+
+    if obj is None:
+        return ""
+    if isinstance(obj, Region):
+        return obj.path
+    region = getattr(obj, "region", None)
+    return getattr(region, "path", "") or ""
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    tenant=None,
+    object_repr: str | None = None,
+):
+    """Append one audit event. Must run inside the caller's transaction so both commit or neither."""
+    from governance.models import AuditEvent
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record() must be called inside the service's transaction")
+    info = get_request_info()
+    tenant_id = getattr(tenant, "pk", None) or getattr(obj, "tenant_id", None) or getattr(actor, "tenant_id", None)
+    if tenant_id is None:
+        raise RuntimeError("audit_record() needs a tenant (from the object, the actor or the argument)")
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    event = AuditEvent(
+        region_path=_region_path_of(obj),
+        tenant_id=tenant_id,
+        actor=actor_obj,
+        actor_repr=str(actor_obj)[:150] if actor_obj else "system",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
+        changes=_jsonable(changes or {}),
+        request_id=info.request_id,
+        ip_address=info.ip_address,
+    )
+    event.save(force_insert=True)
+    return event

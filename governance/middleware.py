@@ -1,0 +1,78 @@
+import uuid
+
+from governance.request_context import RequestInfo, reset_request_info, set_request_info
+from governance.tenancy import all_tenants, tenant_context
+
+
+def _client_ip(request) -> str | None:
+    # Behind the reverse proxy of docker-compose the client is the first X-Forwarded-For entry.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return ip or None
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed as X-Request-ID) and records the client IP for audit events."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming[:64] if incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        request.request_id = request_id
+        token = set_request_info(RequestInfo(request_id=request_id, ip_address=_client_ip(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_info(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def _token_user(request):
+    """The user of an ``Authorization: Token <key>`` header, only to pick the tenant.
+
+    ``request.user`` is left alone: DRF authenticates the token itself, and setting it here would make
+    DRF's session authentication treat the request as a browser session (and demand a CSRF token).
+    """
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    parts = header.split()
+    if len(parts) != 2 or parts[0].lower() != "token":
+        return None
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user__tenant").filter(key=parts[1]).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+class TenantMiddleware:
+    """Activates the signed-in user's tenant for the whole request (one transaction on PostgreSQL).
+
+    Platform operators (superusers without a tenant) get the explicit cross-tenant scope only in the
+    Django admin. Anonymous requests and operators elsewhere run with no tenant: any query on a
+    tenant-owned table then raises instead of returning rows.
+
+    API requests signed with a token are scoped to the token user's tenant the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is None or not user.is_authenticated) and request.path.startswith("/api/"):
+            user = _token_user(request)
+        if user is not None and user.is_authenticated:
+            if user.tenant_id is not None:
+                request.tenant = user.tenant
+                with tenant_context(user.tenant):
+                    return self.get_response(request)
+            if user.is_superuser and request.path.startswith("/admin/"):
+                request.tenant = None
+                with all_tenants():
+                    return self.get_response(request)
+        request.tenant = None
+        return self.get_response(request)

@@ -1,0 +1,6 @@
+from .accounts import Role, RoleAssignment, User
+from .audit import AuditEvent
+from .regions import Region, RegionLevel
+from .tenancy import Tenant
+
+__all__ = ["AuditEvent", "Region", "RegionLevel", "Role", "RoleAssignment", "Tenant", "User"]

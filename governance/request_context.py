@@ -1,0 +1,25 @@
+"""Per-request facts that services record in audit events (request id, client IP)."""
+
+import contextvars
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    request_id: str = ""
+    ip_address: str | None = None
+
+
+_request_info: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("request_info", default=RequestInfo())
+
+
+def get_request_info() -> RequestInfo:
+    return _request_info.get()
+
+
+def set_request_info(info: RequestInfo):
+    return _request_info.set(info)
+
+
+def reset_request_info(token) -> None:
+    _request_info.reset(token)

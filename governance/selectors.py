@@ -1,0 +1,172 @@
+"""Reads of the core: role look-ups, jurisdiction scoping and the access functions.
+
+The access-function pattern (Zulip ``access_stream_by_id``): every object a user asks for by id is
+fetched from the queryset of what that user may see, so "missing" and "not yours" are the same 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from governance.models import AuditEvent, Region, RoleAssignment
+from governance.models.accounts import STAFF_ROLES, Role
+from governance.tenancy import get_current_tenant_id
+
+_CACHE_ATTR = "_governance_role_cache"
+
+
+def _assignments(user) -> list[tuple[str, str, int]]:
+    """``[(role, region_path, region_id)]`` of the user in the active tenant, cached on the user object."""
+    tenant_id = get_current_tenant_id()
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is not None and cache[0] == tenant_id:
+        return cache[1]
+    rows: list[tuple[str, str, int]] = []
+    if tenant_id is not None and getattr(user, "pk", None) and user.tenant_id == tenant_id:
+        rows = list(
+            RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "region__path", "region_id")
+        )
+    setattr(user, _CACHE_ATTR, (tenant_id, rows))
+    return rows
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def user_roles(user) -> set[str]:
+    return {role for role, _path, _id in _assignments(user)}
+
+
+def user_region_paths(user, roles: Iterable[str] | None = None) -> list[str]:
+    """Paths of the subtrees the user may see through ``roles`` (default: the staff roles), minimal set."""
+    wanted = set(roles) if roles is not None else set(STAFF_ROLES)
+    paths = sorted({path for role, path, _id in _assignments(user) if role in wanted})
+    minimal: list[str] = []
+    for path in paths:  # sorted, so an ancestor comes before its descendants
+        if not any(path.startswith(kept) for kept in minimal):
+            minimal.append(path)
+    return minimal
+
+
+def user_regions(user, roles: Iterable[str] | None = None) -> QuerySet[Region]:
+    paths = user_region_paths(user, roles)
+    return Region.objects.filter(path__in=paths).order_by("path")
+
+
+def scope_to_user(
+    queryset: QuerySet, user, *, region_field: str = "region", roles: Iterable[str] | None = None
+) -> QuerySet:
+    """Limit ``queryset`` to the rows whose region lies in a subtree the user holds a role over."""
+    paths = user_region_paths(user, roles)
+    if not paths:
+        return queryset.none()
+    lookup = "path__startswith" if not region_field else f"{region_field}__path__startswith"
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{lookup: path})
+    return queryset.filter(condition)
+
+
+def get_object_for_user_or_404(queryset: QuerySet, **lookup):
+    """Fetch from an already-scoped queryset; missing and forbidden both raise the same 404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Not found.")) from exc
+
+
+# --- regions ---------------------------------------------------------------------------------
+
+
+def region_list(*, user, parent: Region | None = None, level: int | None = None, code_prefix: str = "",
+                search: str = "") -> QuerySet[Region]:
+    queryset = scope_to_user(Region.objects.all(), user, region_field="", roles=_all_roles())
+    if parent is not None:
+        queryset = queryset.filter(parent=parent)
+    if level:
+        queryset = queryset.filter(level=level)
+    if code_prefix:
+        queryset = queryset.filter(code__startswith=code_prefix)
+    if search:
+        queryset = queryset.filter(Q(name__contains=search) | Q(code__startswith=search))
+    return queryset.order_by("path")
+
+
+def _all_roles() -> set[str]:
+    return set(Role.values)
+
+
+def region_get_for_user(*, user, pk) -> Region:
+    return get_object_for_user_or_404(
+        scope_to_user(Region.objects.select_related("parent"), user, region_field="", roles=_all_roles()), pk=pk
+    )
+
+
+def region_ancestors(region: Region) -> QuerySet[Region]:
+    prefixes = []
+    segments = region.path.strip("/").split("/")
+    for i in range(1, len(segments)):
+        prefixes.append("/".join(segments[:i]) + "/")
+    return Region.objects.filter(path__in=prefixes).order_by("depth")
+
+
+def region_counts(region: Region) -> dict[int, int]:
+    """Number of nodes per level below ``region`` (one grouped query)."""
+    from django.db.models import Count
+
+    rows = (
+        Region.objects.filter(path__startswith=region.path)
+        .exclude(pk=region.pk)
+        .values("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["level"]: row["n"] for row in rows}
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+
+def audit_event_list(*, user, filters: dict | None = None) -> QuerySet[AuditEvent]:
+    """Audit events of the user's tenant, for tenant admins and auditors."""
+    from governance.permissions import can_view_audit_log
+
+    if not can_view_audit_log(user):
+        return AuditEvent.objects.none()
+    queryset = AuditEvent.objects.select_related("content_type")
+    if Role.TENANT_ADMIN not in user_roles(user):
+        # Auditors see the events of their subtree; events of the whole tenant need the root.
+        paths = user_region_paths(user, roles=[Role.AUDITOR])
+        if not any(path.count("/") == 1 for path in paths):
+            condition = Q(pk__in=[])
+            for path in paths:
+                condition |= Q(region_path__startswith=path)
+            queryset = queryset.filter(condition)
+    filters = filters or {}
+    if filters.get("action"):
+        queryset = queryset.filter(action=filters["action"])
+    if filters.get("actor"):
+        queryset = queryset.filter(actor_repr__icontains=filters["actor"])
+    if filters.get("object_type"):
+        queryset = queryset.filter(content_type_id=filters["object_type"])
+    if filters.get("date_from"):
+        queryset = queryset.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        queryset = queryset.filter(created_at__date__lte=filters["date_to"])
+    if filters.get("q"):
+        queryset = queryset.filter(Q(object_repr__icontains=filters["q"]) | Q(request_id=filters["q"]))
+    return queryset.order_by("-created_at", "-id")
+
+
+def audit_events_for_object(obj) -> QuerySet[AuditEvent]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).order_by("-created_at", "-id")

@@ -1,0 +1,33 @@
+"""Production settings: the environment must provide the secrets and hosts.
+
+Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL, connecting as a role
+without SUPERUSER/BYPASSRLS), REDIS_URL. HTTPS is assumed to terminate at or before the web process.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+from .settings import *  # noqa: E402,F403
+from .settings import env_bool  # noqa: E402
+
+for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(f"{_name} must be set for production settings")
+
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = False

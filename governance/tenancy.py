@@ -1,0 +1,221 @@
+"""Tenant context, fail-closed managers and PostgreSQL row-level security.
+
+* ``tenant_context(tenant)`` activates one tenant for the current thread/task (a context variable)
+  and, inside one database transaction, sets ``app.tenant_id`` with ``set_config(..., true)`` so that
+  PostgreSQL's row-level security policies see it.
+* ``all_tenants()`` is the explicit cross-tenant path (platform operator, management commands,
+  province-level reports). It sets ``app.all_tenants = 'on'`` for the transaction.
+* ``TenantOwnedModel`` is the declaration a tenant-owned model makes: a ``tenant`` foreign key first
+  in its indexes, the fail-closed ``TenantManager`` as default manager, and (on PostgreSQL) the RLS
+  policy that ``ensure_row_level_security`` creates after every ``migrate``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db import connection, models, transaction
+
+if TYPE_CHECKING:
+    from governance.models import Tenant
+
+
+class TenantNotSetError(RuntimeError):
+    """A tenant-owned table was queried with no active tenant (fail closed)."""
+
+
+class _AllTenants:
+    """Sentinel for the explicit cross-tenant scope."""
+
+    pk = None
+    id = None
+
+    def __repr__(self) -> str:
+        return "<all tenants>"
+
+
+ALL_TENANTS = _AllTenants()
+_current_tenant: contextvars.ContextVar = contextvars.ContextVar("current_tenant", default=None)
+
+
+def get_current_tenant():
+    """The active Tenant, ``ALL_TENANTS`` in the cross-tenant scope, or None."""
+    return _current_tenant.get()
+
+
+def get_current_tenant_id() -> int | None:
+    tenant = _current_tenant.get()
+    return None if tenant is None or tenant is ALL_TENANTS else tenant.pk
+
+
+def _db_settings_for(tenant) -> tuple[str, str]:
+    if tenant is ALL_TENANTS:
+        return "", "on"
+    if tenant is None:
+        return "", ""
+    return str(tenant.pk), ""
+
+
+def _apply_db_settings(tenant) -> None:
+    if connection.vendor != "postgresql":
+        return
+    tenant_id, all_flag = _db_settings_for(tenant)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.tenant_id', %s, true), set_config('app.all_tenants', %s, true)",
+            [tenant_id, all_flag],
+        )
+
+
+@contextmanager
+def _activate(tenant) -> Iterator:
+    previous = _current_tenant.get()
+    token = _current_tenant.set(tenant)
+    try:
+        with transaction.atomic():
+            _apply_db_settings(tenant)
+            yield tenant
+            # Leaving normally: restore the outer scope for the rest of the transaction. On an
+            # exception the savepoint rollback undoes the set_config() above by itself.
+            _apply_db_settings(previous)
+    finally:
+        _current_tenant.reset(token)
+
+
+@contextmanager
+def tenant_context(tenant: Tenant) -> Iterator[Tenant]:
+    """Run the block as ``tenant``: ORM scope plus the PostgreSQL setting, in one transaction."""
+    if tenant is None or tenant is ALL_TENANTS or not getattr(tenant, "pk", None):
+        raise TenantNotSetError("tenant_context() needs a saved Tenant")
+    with _activate(tenant) as active:
+        yield active
+
+
+@contextmanager
+def all_tenants() -> Iterator[_AllTenants]:
+    """The explicit cross-tenant path (operators, management commands, cross-tenant reports)."""
+    with _activate(ALL_TENANTS) as active:
+        yield active
+
+
+@contextmanager
+def no_tenant() -> Iterator[None]:
+    """Run the block with no tenant at all (used by tests to prove fail-closed behaviour)."""
+    with _activate(None):
+        yield None
+
+
+class TenantQuerySet(models.QuerySet):
+    pass
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """Default manager of tenant-owned models: filters by the active tenant, raises with none."""
+
+    use_in_migrations = False
+
+    def get_queryset(self):
+        tenant = _current_tenant.get()
+        queryset = super().get_queryset()
+        if tenant is ALL_TENANTS:
+            return queryset
+        if tenant is None:
+            raise TenantNotSetError(
+                f"{self.model._meta.label} queried with no active tenant; "
+                "use tenant_context(tenant) or all_tenants()"
+            )
+        return queryset.filter(tenant_id=tenant.pk)
+
+    def none(self):
+        # Allowed without a tenant: an empty queryset reveals nothing (schema generation uses it).
+        return super().get_queryset().none()
+
+
+class TenantOwnedModel(models.Model):
+    """Base class of every tenant-owned model.
+
+    Declaring a subclass is all it takes: the fail-closed manager, the tenant foreign key, and on
+    PostgreSQL the row-level security policy (see ``ensure_row_level_security``).
+    """
+
+    tenant = models.ForeignKey(
+        "governance.Tenant", on_delete=models.PROTECT, related_name="+", db_index=True, editable=False
+    )
+
+    objects = TenantManager()
+    # Related-object access and deletion use the plain manager: the caller already holds a scoped row.
+    unscoped = models.Manager()
+
+    # Subclasses may set this to limit the database policy (e.g. append-only audit rows).
+    rls_commands: tuple[str, ...] = ("ALL",)
+
+    class Meta:
+        abstract = True
+        base_manager_name = "unscoped"
+
+    def save(self, *args, **kwargs):
+        current = _current_tenant.get()
+        if self.tenant_id is None and current is not None and current is not ALL_TENANTS:
+            self.tenant_id = current.pk
+        if current is not None and current is not ALL_TENANTS and self.tenant_id != current.pk:
+            raise TenantNotSetError("refusing to save a row of another tenant")
+        super().save(*args, **kwargs)
+
+
+def tenant_owned_models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, TenantOwnedModel) and not model._meta.proxy and model._meta.managed
+    ]
+
+
+RLS_PREDICATE = (
+    "(tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::bigint"
+    " OR current_setting('app.all_tenants', true) = 'on')"
+)
+
+
+def rls_statements(model: type[models.Model], conn=connection) -> list[str]:
+    table = conn.ops.quote_name(model._meta.db_table)
+    statements = [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+    ]
+    for command in ("ALL", "SELECT", "INSERT", "UPDATE", "DELETE"):
+        statements.append(f"DROP POLICY IF EXISTS tenant_isolation_{command.lower()} ON {table}")
+    for command in model.rls_commands:
+        name = f"tenant_isolation_{command.lower()}"
+        if command == "INSERT":
+            statements.append(f"CREATE POLICY {name} ON {table} FOR INSERT WITH CHECK {RLS_PREDICATE}")
+        elif command in ("SELECT", "DELETE"):
+            statements.append(f"CREATE POLICY {name} ON {table} FOR {command} USING {RLS_PREDICATE}")
+        else:
+            statements.append(
+                f"CREATE POLICY {name} ON {table} FOR {command} USING {RLS_PREDICATE} WITH CHECK {RLS_PREDICATE}"
+            )
+    return statements
+
+
+def ensure_row_level_security(using: str = "default", **kwargs) -> None:
+    """Create/refresh the RLS policies of every tenant-owned table (idempotent; PostgreSQL only).
+
+    Connected to ``post_migrate``, so every ``migrate`` (including the test database's) leaves every
+    tenant-owned table with ENABLE + FORCE row level security and its policy.
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return
+    existing = set(conn.introspection.table_names())
+    with conn.cursor() as cursor:
+        for model in tenant_owned_models():
+            if model._meta.db_table not in existing:
+                continue
+            for statement in rls_statements(model, conn):
+                cursor.execute(statement)

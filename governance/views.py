@@ -1,0 +1,108 @@
+"""Core pages: home dashboard, jurisdiction tree, audit log, password change."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from governance import dashboard, selectors
+from governance.forms import AuditFilterForm, RegionFilterForm
+from governance.models import RegionLevel
+from governance.permissions import can_view_audit_log
+
+PAGE_SIZE = 20
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """A Django page for ``?page=`` (out-of-range pages show the last page, never an error)."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _ancestors(user, region):
+    """Ancestors with a flag telling whether the user may open them (above their scope: plain text)."""
+    paths = selectors.user_region_paths(user, roles=selectors._all_roles())
+    return [(node, any(node.path.startswith(p) for p in paths)) for node in selectors.region_ancestors(region)]
+
+
+@login_required
+def home(request):
+    context = dashboard.home_context(request)
+    return render(request, "governance/home.html", context)
+
+
+@login_required
+def region_list(request):
+    form = RegionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    parent = None
+    if request.GET.get("parent"):
+        parent = selectors.region_get_for_user(user=request.user, pk=request.GET["parent"])
+    queryset = selectors.region_list(
+        user=request.user, parent=parent, level=filters.get("level"), search=filters.get("q") or ""
+    ).select_related("parent")
+    if parent is None and not filters.get("q") and not filters.get("level"):
+        # Without a filter show the top of the user's jurisdiction rather than thousands of rows.
+        queryset = queryset.filter(path__in=selectors.user_region_paths(request.user, roles=selectors._all_roles()))
+    page = paginate(request, queryset)
+    template = "governance/_region_rows.html" if request.htmx else "governance/region_list.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "parent": parent, "query": querystring_without_page(request),
+         "ancestors": _ancestors(request.user, parent) if parent else []},
+    )
+
+
+@login_required
+def region_detail(request, pk: int):
+    region = selectors.region_get_for_user(user=request.user, pk=pk)
+    children = paginate(request, region.children.order_by("code"))
+    counts = selectors.region_counts(region)
+    level_counts = [(RegionLevel(level).label, counts[level]) for level in sorted(counts)]
+    return render(
+        request,
+        "governance/region_detail.html",
+        {"region": region, "page": children, "level_counts": level_counts,
+         "ancestors": _ancestors(request.user, region), "query": ""},
+    )
+
+
+@login_required
+def audit_list(request):
+    if not can_view_audit_log(request.user):
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("object_type"):
+        filters["object_type"] = filters["object_type"].pk
+    page = paginate(request, selectors.audit_event_list(user=request.user, filters=filters), per_page=50)
+    return render(request, "governance/audit_list.html",
+                  {"form": form, "page": page, "query": querystring_without_page(request)})
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDone(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "time": timezone.now().isoformat()})

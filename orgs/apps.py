@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "orgs"
+    verbose_name = _("Social organizations")
+    default_auto_field = "django.db.models.BigAutoField"

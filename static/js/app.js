@@ -1,0 +1,16 @@
+// Confirmation for destructive actions: <form data-confirm="..."> or <button data-confirm="...">.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var trigger = event.submitter || form;
+  var message = trigger.getAttribute("data-confirm") || form.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});
+// Show the top progress bar during every htmx request.
+document.addEventListener("htmx:beforeRequest", function () {
+  document.body.classList.add("htmx-busy");
+});
+document.addEventListener("htmx:afterRequest", function () {
+  document.body.classList.remove("htmx-busy");
+});
