@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.tenancy import TenantOwnedModel
 
@@ -124,6 +125,18 @@ class Organization(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        # The admin and every service share the GB 32100 / kind rules (orgs.validation).
+        from django.core.exceptions import ValidationError
+
+        from orgs.validation import identity_errors
+
+        if self.uscc:
+            self.uscc = self.uscc.strip().upper()
+        errors = identity_errors(kind=self.kind, uscc=self.uscc, filing_number=self.filing_number)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def code(self) -> str:
@@ -324,7 +337,7 @@ class GradeBand(TenantOwnedModel):
 class GradeStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("grade status", "Revoked")
 
 
 class EvaluationGrade(TenantOwnedModel):

@@ -1,0 +1,196 @@
+"""Explicit input and output serializers of the registry API."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from orgs.models import (
+    AnnualReport,
+    Conclusion,
+    CreditList,
+    CreditReason,
+    CreditRecord,
+    EvaluationGrade,
+    Filing,
+    FilingStatus,
+    FundingSource,
+    Organization,
+    OrgKind,
+    OrgStatus,
+    ServiceDomain,
+)
+
+
+class OrganizationOutputSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    status_display = serializers.CharField(source="get_status_display")
+    region_name = serializers.CharField(source="region.name")
+    region_code = serializers.CharField(source="region.code")
+    domains = serializers.SerializerMethodField()
+    current_grade = serializers.CharField(allow_null=True, read_only=True, default=None)
+    credit_list = serializers.CharField(allow_null=True, read_only=True, default=None)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "name", "kind", "kind_display", "uscc", "filing_number", "status", "status_display",
+            "region", "region_name", "region_code", "legal_representative", "contact_person", "contact_phone",
+            "email", "address", "established_date", "registered_date", "supervising_unit", "staff_fulltime",
+            "staff_social_workers", "retired_cadre_leaders", "volunteers", "funding_sources", "party_coverage",
+            "domains", "current_grade", "credit_list", "created_at", "updated_at",
+        ]
+
+    def get_domains(self, obj) -> list[str]:
+        return [d.domain for d in obj.domains.all()]
+
+
+class OrganizationInputSerializer(serializers.Serializer):
+    """Fields a staff member may set; identity rules are checked by the service (GB 32100)."""
+
+    region = serializers.IntegerField(label=_("region id"))
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=OrgKind.choices)
+    uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True)
+    filing_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    legal_representative = serializers.CharField(max_length=50)
+    contact_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    established_date = serializers.DateField(required=False, allow_null=True)
+    registered_date = serializers.DateField(required=False, allow_null=True)
+    supervising_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=OrgStatus.choices, required=False)
+    staff_fulltime = serializers.IntegerField(min_value=0, required=False)
+    staff_social_workers = serializers.IntegerField(min_value=0, required=False)
+    retired_cadre_leaders = serializers.IntegerField(min_value=0, required=False)
+    volunteers = serializers.IntegerField(min_value=0, required=False)
+    funding_sources = serializers.ListField(child=serializers.ChoiceField(choices=FundingSource.choices),
+                                            required=False)
+    domains = serializers.ListField(child=serializers.ChoiceField(choices=ServiceDomain.choices), required=False)
+
+
+class OrganizationUpdateSerializer(OrganizationInputSerializer):
+    """Partial updates: every field optional; organization users may send only portal fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class PortalUpdateResultSerializer(serializers.Serializer):
+    organization = OrganizationOutputSerializer()
+    change_request_id = serializers.IntegerField(allow_null=True)
+    pending_changes = serializers.DictField()
+
+
+class AnnualReportOutputSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+    conclusion_display = serializers.CharField(source="get_conclusion_display")
+    total_income = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "id", "organization", "year", "due_date", "status", "status_display", "income_government",
+            "income_donations", "income_dues", "income_services", "income_other", "total_income", "spending",
+            "net_assets", "activities_summary", "party_building_report", "submitted_at", "conclusion",
+            "conclusion_display", "review_note", "reviewed_at", "attachments",
+        ]
+
+    def get_attachments(self, obj) -> list[dict]:
+        return [{"id": a.pk, "name": a.name} for a in obj.attachments.all()]
+
+
+class AnnualReportInputSerializer(serializers.Serializer):
+    income_government = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_donations = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_dues = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_services = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_other = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    spending = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    net_assets = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    activities_summary = serializers.CharField(required=False, allow_blank=True)
+    party_building_report = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GradeOutputSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = EvaluationGrade
+        fields = ["id", "grade", "score", "awarded_date", "expires_date", "status", "status_display",
+                  "expiry_flagged_on", "note"]
+
+
+class GradeInputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=1000)
+    awarded_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CreditRecordOutputSerializer(serializers.ModelSerializer):
+    list_display = serializers.CharField(source="get_list_type_display")
+    reason_display = serializers.CharField(source="get_reason_display")
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CreditRecord
+        fields = ["id", "list_type", "list_display", "reason", "reason_display", "source", "listed_on",
+                  "decision_number", "note", "annual_report", "rectification_applied_on",
+                  "rectification_verified_on", "removed_on", "removal_reason", "moved_to", "is_active"]
+
+
+class CreditRecordInputSerializer(serializers.Serializer):
+    list_type = serializers.ChoiceField(choices=CreditList.choices)
+    reason = serializers.ChoiceField(choices=CreditReason.choices)
+    listed_on = serializers.DateField()
+    decision_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FilingOutputSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+    organization = OrganizationOutputSerializer()
+
+    class Meta:
+        model = Filing
+        fields = ["id", "status", "status_display", "submitted_at", "decided_at", "rejection_reason",
+                  "organization"]
+
+
+class FilingInputSerializer(serializers.Serializer):
+    region = serializers.IntegerField(label=_("region id"))
+    name = serializers.CharField(max_length=200)
+    legal_representative = serializers.CharField(max_length=50, label=_("person in charge"))
+    contact_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    established_date = serializers.DateField(required=False, allow_null=True)
+    supervising_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    volunteers = serializers.IntegerField(min_value=0, required=False)
+    domains = serializers.ListField(child=serializers.ChoiceField(choices=ServiceDomain.choices), required=False)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=FilingStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StatsOutputSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_kind = serializers.ListField(child=serializers.DictField())
+    by_domain = serializers.ListField(child=serializers.DictField())
+    by_status = serializers.ListField(child=serializers.DictField())
+    by_grade = serializers.ListField(child=serializers.DictField())
+    by_credit = serializers.ListField(child=serializers.DictField())

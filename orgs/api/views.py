@@ -1,0 +1,229 @@
+"""Registry API: thin views over orgs.selectors and orgs.services."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance.api.filtering import SelectorFilterBackend
+from governance.api.serializers import ErrorSerializer
+from governance.api.views import SchemaSafeMixin
+from governance.selectors import region_get_for_user
+from orgs import permissions, selectors, services
+from orgs.api import serializers as s
+from orgs.filters import OrganizationFilter
+from orgs.models import AnnualReport, CreditRecord, EvaluationGrade, Filing, Organization, ReportAttachment
+
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+
+
+def _organization(request, pk) -> Organization:
+    return selectors.organization_get_for_user(user=request.user, pk=pk)
+
+
+@extend_schema(tags=["orgs"])
+class OrganizationListCreateView(SchemaSafeMixin, generics.ListAPIView):
+    """Organizations in your jurisdiction (organization users: only their own)."""
+
+    model = Organization
+    serializer_class = s.OrganizationOutputSerializer
+    filterset_class = OrganizationFilter
+    filter_backends = [SelectorFilterBackend]
+
+    def get_scoped_queryset(self):
+        filters = SelectorFilterBackend.cleaned_filters(self.request, OrganizationFilter)
+        return selectors.organization_list(user=self.request.user, filters=filters)
+
+    @extend_schema(request=s.OrganizationInputSerializer, responses={201: s.OrganizationOutputSerializer, **ERRORS})
+    def post(self, request):
+        if not permissions.can_create_org(request.user):
+            raise PermissionDenied
+        data = s.OrganizationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        region = region_get_for_user(user=request.user, pk=fields.pop("region"))
+        domains = fields.pop("domains", [])
+        organization = services.organization_create(actor=request.user, region=region, domains=domains, **fields)
+        organization = selectors.organization_get_for_user(user=request.user, pk=organization.pk)
+        return Response(s.OrganizationOutputSerializer(organization).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["orgs"])
+class OrganizationDetailView(APIView):
+    @extend_schema(responses={200: s.OrganizationOutputSerializer, **ERRORS})
+    def get(self, request, pk):
+        return Response(s.OrganizationOutputSerializer(_organization(request, pk)).data)
+
+    @extend_schema(request=s.OrganizationUpdateSerializer,
+                   responses={200: s.PortalUpdateResultSerializer, **ERRORS})
+    def patch(self, request, pk):
+        """Staff update any field; organization users update portal fields, key fields go to approval."""
+        organization = _organization(request, pk)
+        data = s.OrganizationUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        domains = fields.pop("domains", None)
+        change_request = None
+        if permissions.can_edit_org(request.user, organization):
+            if "region" in fields:
+                fields["region"] = region_get_for_user(user=request.user, pk=fields["region"])
+            services.organization_update(actor=request.user, organization=organization, domains=domains, **fields)
+        elif permissions.is_org_user(request.user):
+            _org, change_request = services.portal_update(actor=request.user, organization=organization,
+                                                          domains=domains, **fields)
+        else:
+            raise PermissionDenied
+        organization = _organization(request, pk)
+        return Response({
+            "organization": s.OrganizationOutputSerializer(organization).data,
+            "change_request_id": change_request.pk if change_request else None,
+            "pending_changes": change_request.changes if change_request else {},
+        })
+
+
+@extend_schema(tags=["orgs"], parameters=[OpenApiParameter("region", int, description="region id (subtree)")],
+               responses={200: s.StatsOutputSerializer, **ERRORS})
+class OrganizationStatsView(APIView):
+    def get(self, request):
+        region = None
+        if request.query_params.get("region"):
+            region = region_get_for_user(user=request.user, pk=request.query_params["region"])
+        return Response(selectors.organization_stats(user=request.user, region=region))
+
+
+@extend_schema(tags=["orgs"])
+class InspectionListView(SchemaSafeMixin, generics.ListAPIView):
+    """Annual reports (年检/年报) of one organization."""
+
+    model = AnnualReport
+    serializer_class = s.AnnualReportOutputSerializer
+    filter_backends: list = []
+
+    def get_scoped_queryset(self):
+        organization = _organization(self.request, self.kwargs["pk"])
+        return (AnnualReport.objects.filter(organization=organization)
+                .prefetch_related(Prefetch("attachments", queryset=ReportAttachment.objects.order_by("id")))
+                .order_by("-year"))
+
+
+def _report(request, pk, report_id) -> AnnualReport:
+    organization = _organization(request, pk)
+    return get_object_or_404(AnnualReport.objects.filter(organization=organization), pk=report_id)
+
+
+@extend_schema(tags=["orgs"])
+class InspectionDetailView(APIView):
+    @extend_schema(responses={200: s.AnnualReportOutputSerializer, **ERRORS})
+    def get(self, request, pk, report_id):
+        return Response(s.AnnualReportOutputSerializer(_report(request, pk, report_id)).data)
+
+    @extend_schema(request=s.AnnualReportInputSerializer, responses={200: s.AnnualReportOutputSerializer, **ERRORS})
+    def patch(self, request, pk, report_id):
+        report = _report(request, pk, report_id)
+        data = s.AnnualReportInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.annual_report_save(actor=request.user, report=report, **data.validated_data)
+        return Response(s.AnnualReportOutputSerializer(_report(request, pk, report_id)).data)
+
+
+@extend_schema(tags=["orgs"])
+class InspectionActionView(APIView):
+    """POST …/submit/ (organization), …/return/ and …/review/ (staff)."""
+
+    action_name = ""
+
+    @extend_schema(request=s.ReviewInputSerializer, responses={200: s.AnnualReportOutputSerializer, **ERRORS})
+    def post(self, request, pk, report_id):
+        report = _report(request, pk, report_id)
+        if self.action_name == "submit":
+            services.annual_report_submit(actor=request.user, report=report)
+        elif self.action_name == "return":
+            data = s.NoteInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.annual_report_return(actor=request.user, report=report, note=data.validated_data["note"])
+        else:
+            data = s.ReviewInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.annual_report_review(actor=request.user, report=report, **data.validated_data)
+        return Response(s.AnnualReportOutputSerializer(_report(request, pk, report_id)).data)
+
+
+@extend_schema(tags=["orgs"])
+class GradeListView(SchemaSafeMixin, generics.ListAPIView):
+    """Evaluation grades (等级评估) of one organization; staff may award a new one."""
+
+    model = EvaluationGrade
+    serializer_class = s.GradeOutputSerializer
+    filter_backends: list = []
+
+    def get_scoped_queryset(self):
+        organization = _organization(self.request, self.kwargs["pk"])
+        return EvaluationGrade.objects.filter(organization=organization).order_by("-awarded_date", "-id")
+
+    @extend_schema(request=s.GradeInputSerializer, responses={201: s.GradeOutputSerializer, **ERRORS})
+    def post(self, request, pk):
+        organization = _organization(request, pk)
+        data = s.GradeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grade = services.grade_award(actor=request.user, organization=organization, **data.validated_data)
+        return Response(s.GradeOutputSerializer(grade).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["orgs"])
+class CreditRecordListView(SchemaSafeMixin, generics.ListAPIView):
+    """Credit-list entries (信用记录) of one organization; staff may add one manually."""
+
+    model = CreditRecord
+    serializer_class = s.CreditRecordOutputSerializer
+    filter_backends: list = []
+
+    def get_scoped_queryset(self):
+        organization = _organization(self.request, self.kwargs["pk"])
+        return CreditRecord.objects.filter(organization=organization).order_by("-listed_on", "-id")
+
+    @extend_schema(request=s.CreditRecordInputSerializer, responses={201: s.CreditRecordOutputSerializer, **ERRORS})
+    def post(self, request, pk):
+        organization = _organization(request, pk)
+        data = s.CreditRecordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.credit_add(actor=request.user, organization=organization, **data.validated_data)
+        return Response(s.CreditRecordOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["orgs"])
+class FilingListCreateView(SchemaSafeMixin, generics.ListAPIView):
+    """Filing applications (备案) of community groups."""
+
+    model = Filing
+    serializer_class = s.FilingOutputSerializer
+    filter_backends: list = []
+
+    def get_scoped_queryset(self):
+        return selectors.filing_list(user=self.request.user, status=self.request.query_params.get("status") or None)
+
+    @extend_schema(request=s.FilingInputSerializer, responses={201: s.FilingOutputSerializer, **ERRORS})
+    def post(self, request):
+        if not permissions.can_submit_filing(request.user):
+            raise PermissionDenied
+        data = s.FilingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        region = region_get_for_user(user=request.user, pk=fields.pop("region"))
+        filing = services.filing_submit(actor=request.user, region=region, domains=fields.pop("domains", []),
+                                        **fields)
+        filing = selectors.filing_get_for_user(user=request.user, pk=filing.pk)
+        return Response(s.FilingOutputSerializer(filing).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["orgs"])
+class FilingTransitionView(APIView):
+    @extend_schema(request=s.TransitionInputSerializer, responses={200: s.FilingOutputSerializer, **ERRORS})
+    def post(self, request, pk):
+        filing = selectors.filing_get_for_user(user=request.user, pk=pk)
+        data = s.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.filing_transition(actor=request.user, filing=filing, **data.validated_data)
+        return Response(s.FilingOutputSerializer(selectors.filing_get_for_user(user=request.user, pk=pk)).data)

@@ -1,0 +1,28 @@
+"""Query parameters of the organization list, shared by the staff page and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import CreditList, Grade, OrgKind, OrgStatus, PartyCoverage, ServiceDomain
+
+ORDERING_CHOICES = [
+    ("name", _("Name")),
+    ("-name", _("Name (descending)")),
+    ("registered_date", _("Registered (oldest first)")),
+    ("-registered_date", _("Registered (newest first)")),
+    ("-created_at", _("Recently added")),
+]
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or code"))
+    kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label=_("Kind"))
+    domain = django_filters.ChoiceFilter(choices=ServiceDomain.choices, label=_("Service domain"))
+    status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label=_("Status"))
+    grade = django_filters.ChoiceFilter(choices=[*Grade.choices, ("none", _("No valid grade"))], label=_("Grade"))
+    credit = django_filters.ChoiceFilter(choices=[*CreditList.choices, ("none", _("Not listed"))],
+                                         label=_("Credit list"))
+    region = django_filters.NumberFilter(label=_("Region (subtree)"))
+    party_coverage = django_filters.ChoiceFilter(choices=[c for c in PartyCoverage.choices if c[0]],
+                                                 label=_("Party coverage"))
+    ordering = django_filters.ChoiceFilter(choices=ORDERING_CHOICES, label=_("Sort by"), empty_label=None)

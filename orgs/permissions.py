@@ -1,0 +1,173 @@
+"""Permission predicates of the registry (Hypha projects/permissions.py style).
+
+Each predicate is ``(user, obj=None) -> bool``. Jurisdiction means: the object's region lies in the
+subtree of a region where the user holds one of the named roles (``governance.selectors``), in the
+active tenant. Organization users (role ``org_user``) act only for organizations they are members of.
+Views and the API check these before calling a service; services and workflows check them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from governance.models.accounts import Role
+from governance.selectors import user_region_paths, user_roles
+from governance.tenancy import get_current_tenant_id
+from orgs.models import ReportStatus
+
+# Roles that see organizations of their subtree. Grid workers and auditors only read; Party officers
+# read the registry of their subtree because Party coverage is recorded per organization.
+VIEW_ROLES = frozenset({
+    Role.TENANT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.AUDITOR,
+    Role.PARTY_OFFICER,
+})
+# Staff roles that maintain the registry of their subtree.
+EDIT_ROLES = frozenset({Role.TENANT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
+# Street-level decisions (status, approvals, grades, credit lists).
+STREET_ROLES = frozenset({Role.TENANT_ADMIN, Role.STREET_STAFF})
+
+_MEMBERSHIP_CACHE_ATTR = "_orgs_membership_cache"
+
+
+def _roles(user) -> set[str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return user_roles(user)
+
+
+def has_any_role(user, roles: Iterable[str]) -> bool:
+    return bool(_roles(user) & set(roles))
+
+
+def region_in_jurisdiction(user, region, roles: Iterable[str]) -> bool:
+    """True when ``region`` lies in a subtree where ``user`` holds one of ``roles``."""
+    if region is None or not _roles(user):
+        return False
+    if region.tenant_id != user.tenant_id:
+        return False
+    return any(region.path.startswith(path) for path in user_region_paths(user, roles))
+
+
+def member_organization_ids(user) -> frozenset[int]:
+    """Ids of the organizations the user acts for (cached on the user object per tenant)."""
+    from orgs.models import OrgMembership
+
+    tenant_id = get_current_tenant_id()
+    cache = getattr(user, _MEMBERSHIP_CACHE_ATTR, None)
+    if cache is not None and cache[0] == tenant_id:
+        return cache[1]
+    ids: frozenset[int] = frozenset()
+    if tenant_id is not None and getattr(user, "pk", None) and user.tenant_id == tenant_id:
+        ids = frozenset(OrgMembership.objects.filter(user_id=user.pk).values_list("organization_id", flat=True))
+    setattr(user, _MEMBERSHIP_CACHE_ATTR, (tenant_id, ids))
+    return ids
+
+
+def forget_memberships(user) -> None:
+    if hasattr(user, _MEMBERSHIP_CACHE_ATTR):
+        delattr(user, _MEMBERSHIP_CACHE_ATTR)
+
+
+def is_org_user(user, obj=None) -> bool:
+    return Role.ORG_USER in _roles(user)
+
+
+def is_member(user, organization) -> bool:
+    """An organization user acting for ``organization``."""
+    return (organization is not None and is_org_user(user)
+            and organization.tenant_id == user.tenant_id and organization.pk in member_organization_ids(user))
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+def can_view_org(user, org=None) -> bool:
+    return org is not None and (region_in_jurisdiction(user, org.region, VIEW_ROLES) or is_member(user, org))
+
+
+def can_create_org(user, obj=None) -> bool:
+    return has_any_role(user, EDIT_ROLES)
+
+
+def can_edit_org(user, org=None) -> bool:
+    return org is not None and region_in_jurisdiction(user, org.region, EDIT_ROLES)
+
+
+def can_change_org_status(user, org=None) -> bool:
+    return org is not None and region_in_jurisdiction(user, org.region, STREET_ROLES)
+
+
+def can_import_orgs(user, obj=None) -> bool:
+    return has_any_role(user, EDIT_ROLES)
+
+
+def can_set_party_coverage(user, org=None) -> bool:
+    return org is not None and region_in_jurisdiction(user, org.region, EDIT_ROLES | {Role.PARTY_OFFICER})
+
+
+def can_manage_memberships(user, org=None) -> bool:
+    return org is not None and region_in_jurisdiction(user, org.region, EDIT_ROLES)
+
+
+# --- filings ---------------------------------------------------------------------------------
+
+
+def can_submit_filing(user, obj=None) -> bool:
+    return has_any_role(user, EDIT_ROLES | {Role.ORG_USER})
+
+
+def can_review_filing_as_community(user, filing=None) -> bool:
+    return filing is not None and region_in_jurisdiction(
+        user, filing.organization.region, {Role.COMMUNITY_STAFF, Role.TENANT_ADMIN}
+    )
+
+
+def can_approve_filing_as_street(user, filing=None) -> bool:
+    return filing is not None and region_in_jurisdiction(user, filing.organization.region, STREET_ROLES)
+
+
+# --- annual reports --------------------------------------------------------------------------
+
+
+def can_open_campaign(user, obj=None) -> bool:
+    return has_any_role(user, STREET_ROLES)
+
+
+def can_edit_report(user, report=None) -> bool:
+    if report is None or report.status not in (ReportStatus.OPEN, ReportStatus.RETURNED):
+        return False
+    org = report.organization
+    return is_member(user, org) or region_in_jurisdiction(user, org.region, EDIT_ROLES)
+
+
+def can_review_report(user, report=None) -> bool:
+    return report is not None and region_in_jurisdiction(user, report.organization.region, EDIT_ROLES)
+
+
+# --- grades and credit -----------------------------------------------------------------------
+
+
+def can_configure_grades(user, obj=None) -> bool:
+    return has_any_role(user, {Role.TENANT_ADMIN})
+
+
+def can_award_grade(user, org=None) -> bool:
+    return org is not None and region_in_jurisdiction(user, org.region, STREET_ROLES)
+
+
+def can_manage_credit(user, org=None) -> bool:
+    return org is not None and region_in_jurisdiction(user, org.region, STREET_ROLES)
+
+
+def can_apply_rectification(user, record=None) -> bool:
+    if record is None:
+        return False
+    org = record.organization
+    return is_member(user, org) or region_in_jurisdiction(user, org.region, EDIT_ROLES)
+
+
+# --- portal change requests ------------------------------------------------------------------
+
+
+def can_decide_change_request(user, cr=None) -> bool:
+    return cr is not None and region_in_jurisdiction(user, cr.organization.region, EDIT_ROLES)

@@ -1,0 +1,403 @@
+"""Reads of the registry. Every list is scoped to what the user may see; look-ups raise 404 otherwise.
+
+Visibility of an organization (and of everything hanging off it: filings, reports, credit records,
+change requests): staff roles see their region subtrees (``VIEW_ROLES``), organization users see the
+organizations they are members of, everybody else sees nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models.accounts import Role
+from governance.selectors import get_object_for_user_or_404, region_get_for_user, scope_to_user, user_roles
+from orgs.models import (
+    DEFAULT_GRADE_BANDS,
+    AnnualReport,
+    ChangeRequestStatus,
+    Conclusion,
+    CreditList,
+    CreditRecord,
+    EvaluationGrade,
+    Filing,
+    Grade,
+    GradeBand,
+    GradeStatus,
+    ImportJob,
+    InspectionCampaign,
+    OrgChangeRequest,
+    OrgKind,
+    OrgMembership,
+    Organization,
+    OrganizationDomain,
+    OrgStatus,
+    PartyCoverage,
+    ReportStatus,
+    ServiceDomain,
+)
+from orgs.permissions import VIEW_ROLES, is_org_user
+
+ORGANIZATION_ORDERINGS = ("name", "-name", "registered_date", "-registered_date", "created_at", "-created_at")
+GRADE_ORDER = [Grade.A5, Grade.A4, Grade.A3, Grade.A2, Grade.A1]
+# Years of registration before an organization may be evaluated (DESIGN.md §6).
+GRADE_ELIGIBLE_AFTER_YEARS = 2
+
+
+# --- visibility ------------------------------------------------------------------------------
+
+
+def _scope(queryset: QuerySet, user, *, org_prefix: str = "") -> QuerySet:
+    """Limit ``queryset`` to rows whose organization (``org_prefix`` → Organization) the user may see."""
+    region_field = f"{org_prefix}region"
+    scoped = scope_to_user(queryset, user, region_field=region_field, roles=VIEW_ROLES)
+    if not is_org_user(user):
+        return scoped
+    member_of = OrgMembership.objects.filter(user_id=user.pk).values("organization_id")
+    membership = Q(**{f"{org_prefix}pk__in" if org_prefix else "pk__in": member_of})
+    if not (user_roles(user) & VIEW_ROLES):
+        return queryset.filter(membership)
+    # Staff who are also organization users: the union, as one WHERE clause (no duplicate rows).
+    return queryset.filter(Q(pk__in=scoped.values("pk")) | membership)
+
+
+def _active_credit(list_type: str) -> Exists:
+    return Exists(CreditRecord.objects.filter(
+        organization_id=OuterRef("pk"), list_type=list_type, removed_on__isnull=True
+    ))
+
+
+def _current_grade_subquery(today: datetime.date) -> Subquery:
+    # A grade past its expiry date no longer counts, even before the daily job marks it expired.
+    return Subquery(
+        EvaluationGrade.objects.filter(
+            organization_id=OuterRef("pk"), status=GradeStatus.VALID, expires_date__gt=today
+        ).order_by("-awarded_date", "-id").values("grade")[:1]
+    )
+
+
+def _annotate_org(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(
+        current_grade=_current_grade_subquery(timezone.localdate()),
+        on_serious_list=_active_credit(CreditList.SERIOUS),
+        on_abnormal_list=_active_credit(CreditList.ABNORMAL),
+    ).annotate(
+        credit_list=Case(
+            When(on_serious_list=True, then=Value(CreditList.SERIOUS.value)),
+            When(on_abnormal_list=True, then=Value(CreditList.ABNORMAL.value)),
+            default=Value(None),
+            output_field=CharField(null=True),
+        )
+    )
+
+
+def _visible_organizations(user) -> QuerySet[Organization]:
+    return _scope(Organization.objects.all(), user)
+
+
+def _region_for_user_or_none(user, region):
+    """The Region (instance or id) if the user may see it, else None."""
+    pk = getattr(region, "pk", region)
+    try:
+        return region_get_for_user(user=user, pk=pk)
+    except Http404:
+        return None
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+def organization_list(*, user, filters: dict | None = None) -> QuerySet[Organization]:
+    """Organizations the user may see, annotated with ``current_grade`` and ``credit_list``.
+
+    ``credit_list`` is "serious" when any serious-list entry is active, else "abnormal" when an
+    abnormal-list entry is active, else None. Constant number of queries per page.
+    """
+    queryset = _annotate_org(_visible_organizations(user)).select_related("region").prefetch_related("domains")
+    filters = filters or {}
+    q = (filters.get("q") or "").strip()
+    if q:
+        queryset = queryset.filter(
+            Q(name__icontains=q) | Q(uscc__startswith=q.upper()) | Q(filing_number__startswith=q)
+        )
+    for key in ("kind", "status"):
+        if filters.get(key):
+            queryset = queryset.filter(**{key: filters[key]})
+    if filters.get("domain"):
+        queryset = queryset.filter(
+            Exists(OrganizationDomain.objects.filter(organization_id=OuterRef("pk"), domain=filters["domain"]))
+        )
+    grade = filters.get("grade")
+    if grade == "none":
+        queryset = queryset.filter(current_grade__isnull=True)
+    elif grade:
+        queryset = queryset.filter(current_grade=grade)
+    credit = filters.get("credit")
+    # List membership, so an organization on both lists is found under either.
+    if credit == CreditList.SERIOUS:
+        queryset = queryset.filter(on_serious_list=True)
+    elif credit == CreditList.ABNORMAL:
+        queryset = queryset.filter(on_abnormal_list=True)
+    elif credit == "none":
+        queryset = queryset.filter(on_serious_list=False, on_abnormal_list=False)
+    if filters.get("region"):
+        region = _region_for_user_or_none(user, filters["region"])
+        if region is None:
+            return queryset.none()
+        queryset = queryset.filter(region__path__startswith=region.path)
+    coverage = filters.get("party_coverage")
+    if coverage:
+        queryset = queryset.filter(party_coverage=PartyCoverage.UNKNOWN if coverage == "unknown" else coverage)
+    ordering = filters.get("ordering")
+    if ordering in ORGANIZATION_ORDERINGS:
+        return queryset.order_by(ordering, "id")
+    return queryset.order_by("name", "id")
+
+
+def organization_get_for_user(*, user, pk) -> Organization:
+    return get_object_for_user_or_404(organization_list(user=user), pk=pk)
+
+
+def portal_organizations(*, user) -> QuerySet[Organization]:
+    """Organizations the user acts for in the portal."""
+    if not getattr(user, "pk", None):
+        return Organization.objects.none()
+    return _annotate_org(
+        Organization.objects.filter(pk__in=OrgMembership.objects.filter(user_id=user.pk).values("organization_id"))
+    ).select_related("region").prefetch_related("domains").order_by("name", "id")
+
+
+def _choice_counts(choices, counts: dict) -> list[dict]:
+    return [{"code": value, "label": str(label), "count": counts.get(value, 0)} for value, label in choices]
+
+
+def organization_stats(*, user, region=None) -> dict:
+    """Counts of the organizations the user sees (in ``region``'s subtree when given), by dimension.
+
+    ``by_credit_list`` counts list membership (an organization on both lists counts in both rows);
+    its "none" row counts the organizations on neither list.
+    """
+    base = _visible_organizations(user)
+    if region is not None:
+        visible_region = _region_for_user_or_none(user, region)
+        if visible_region is None:
+            raise Http404(_("Not found."))
+        base = base.filter(region__path__startswith=visible_region.path)
+
+    def grouped(queryset, field):
+        return {row[field]: row["n"] for row in queryset.values(field).annotate(n=Count("pk")).order_by()}
+
+    by_kind = grouped(base, "kind")
+    by_status = grouped(base, "status")
+    by_domain = {
+        row["domain"]: row["n"]
+        for row in OrganizationDomain.objects.filter(organization__in=base.values("pk"))
+        .values("domain").annotate(n=Count("organization_id", distinct=True)).order_by()
+    }
+    by_grade = grouped(base.annotate(grade=_current_grade_subquery(timezone.localdate())), "grade")
+    on_serious = _active_credit(CreditList.SERIOUS)
+    on_abnormal = _active_credit(CreditList.ABNORMAL)
+    totals = base.aggregate(
+        total=Count("pk"),
+        serious=Count("pk", filter=Q(on_serious)),
+        abnormal=Count("pk", filter=Q(on_abnormal)),
+        clean=Count("pk", filter=~Q(on_serious) & ~Q(on_abnormal)),
+    )
+    return {
+        "total": totals["total"],
+        "region": getattr(region, "pk", region),
+        "by_kind": _choice_counts(OrgKind.choices, by_kind),
+        "by_domain": _choice_counts(ServiceDomain.choices, by_domain),
+        "by_status": _choice_counts(OrgStatus.choices, by_status),
+        "by_grade": _choice_counts(
+            [(g.value, g.label) for g in GRADE_ORDER] + [("none", _("No grade"))],
+            {**by_grade, "none": by_grade.get(None, 0)},
+        ),
+        "by_credit_list": _choice_counts(
+            [*CreditList.choices, ("none", _("Not listed"))],
+            {"serious": totals["serious"], "abnormal": totals["abnormal"], "none": totals["clean"]},
+        ),
+    }
+
+
+# --- filings ---------------------------------------------------------------------------------
+
+
+def filing_list(*, user, status: str | None = None) -> QuerySet[Filing]:
+    queryset = _scope(Filing.objects.all(), user, org_prefix="organization__").select_related(
+        "organization", "organization__region", "submitted_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-submitted_at", "-id")
+
+
+def filing_get_for_user(*, user, pk) -> Filing:
+    return get_object_for_user_or_404(filing_list(user=user), pk=pk)
+
+
+# --- annual reports --------------------------------------------------------------------------
+
+
+def annual_report_list(*, user, filters: dict | None = None) -> QuerySet[AnnualReport]:
+    queryset = _scope(AnnualReport.objects.all(), user, org_prefix="organization__").select_related(
+        "organization", "organization__region", "campaign"
+    )
+    filters = filters or {}
+    for key in ("year", "status", "conclusion"):
+        if filters.get(key):
+            queryset = queryset.filter(**{key: filters[key]})
+    q = (filters.get("q") or "").strip()
+    if q:
+        queryset = queryset.filter(
+            Q(organization__name__icontains=q) | Q(organization__uscc__startswith=q.upper())
+            | Q(organization__filing_number__startswith=q)
+        )
+    overdue = filters.get("overdue")
+    if overdue is not None and overdue != "":
+        condition = Q(due_date__lt=timezone.localdate(), status__in=[ReportStatus.OPEN, ReportStatus.RETURNED])
+        queryset = queryset.filter(condition) if _truthy(overdue) else queryset.exclude(condition)
+    return queryset.order_by("-year", "organization__name", "id")
+
+
+def annual_report_get_for_user(*, user, pk) -> AnnualReport:
+    return get_object_for_user_or_404(annual_report_list(user=user), pk=pk)
+
+
+def campaign_list(*, user) -> QuerySet[InspectionCampaign]:
+    """Campaigns are tenant-wide; staff roles see them, with the number of reports in each."""
+    if not (user_roles(user) & VIEW_ROLES):
+        return InspectionCampaign.objects.none()
+    return InspectionCampaign.objects.annotate(
+        report_count=Count("reports"),
+        submitted_count=Count("reports", filter=Q(reports__status__in=[ReportStatus.SUBMITTED,
+                                                                        ReportStatus.REVIEWED])),
+    ).order_by("-year")
+
+
+# --- credit lists ----------------------------------------------------------------------------
+
+
+def credit_record_list(*, user, filters: dict | None = None) -> QuerySet[CreditRecord]:
+    queryset = _scope(CreditRecord.objects.all(), user, org_prefix="organization__").select_related(
+        "organization", "organization__region", "moved_to"
+    )
+    filters = filters or {}
+    if filters.get("list_type"):
+        queryset = queryset.filter(list_type=filters["list_type"])
+    if filters.get("reason"):
+        queryset = queryset.filter(reason=filters["reason"])
+    if filters.get("organization"):
+        queryset = queryset.filter(organization_id=getattr(filters["organization"], "pk", filters["organization"]))
+    active = filters.get("active")
+    if active is not None and active != "":
+        queryset = queryset.filter(removed_on__isnull=_truthy(active))
+    return queryset.order_by("-listed_on", "-id")
+
+
+def credit_record_get_for_user(*, user, pk) -> CreditRecord:
+    return get_object_for_user_or_404(credit_record_list(user=user), pk=pk)
+
+
+# --- portal change requests ------------------------------------------------------------------
+
+
+def change_request_list(*, user, status: str | None = None) -> QuerySet[OrgChangeRequest]:
+    queryset = _scope(OrgChangeRequest.objects.all(), user, org_prefix="organization__").select_related(
+        "organization", "organization__region", "requested_by", "decided_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-requested_at", "-id")
+
+
+def change_request_get_for_user(*, user, pk) -> OrgChangeRequest:
+    return get_object_for_user_or_404(change_request_list(user=user), pk=pk)
+
+
+def pending_change_request(*, organization) -> OrgChangeRequest | None:
+    return OrgChangeRequest.objects.filter(
+        organization=organization, status=ChangeRequestStatus.PENDING
+    ).order_by("-requested_at", "-id").first()
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+
+def import_job_list(*, user) -> QuerySet[ImportJob]:
+    """The user's own imports; a tenant administrator sees every import of the tenant."""
+    if not getattr(user, "pk", None):
+        return ImportJob.objects.none()
+    queryset = ImportJob.objects.select_related("created_by")
+    if Role.TENANT_ADMIN not in user_roles(user):
+        queryset = queryset.filter(created_by_id=user.pk)
+    return queryset.order_by("-created_at", "-id")
+
+
+def import_job_get_for_user(*, user, pk) -> ImportJob:
+    return get_object_for_user_or_404(import_job_list(user=user), pk=pk)
+
+
+# --- evaluation grades -----------------------------------------------------------------------
+
+
+def grade_bands(*, tenant) -> dict[str, int]:
+    """Lower bound of each grade; the national example bands unless the tenant set all five."""
+    configured = dict(GradeBand.objects.filter(tenant=tenant).values_list("grade", "min_score"))
+    if set(configured) == set(DEFAULT_GRADE_BANDS):
+        return {grade.value: configured[grade.value] for grade in GRADE_ORDER}
+    return dict(DEFAULT_GRADE_BANDS)
+
+
+def grade_for_score(*, tenant, score: int) -> str:
+    bands = grade_bands(tenant=tenant)
+    for grade in GRADE_ORDER:
+        if score >= bands[grade.value]:
+            return grade.value
+    return Grade.A1.value  # below the configured 1A bound: still the lowest grade
+
+
+def grade_eligibility(*, organization: Organization, on_date: datetime.date) -> list[str]:
+    """Why ``organization`` may not be evaluated on ``on_date`` (an empty list: it may).
+
+    The annual reports checked are those of the two calendar years before ``on_date``.
+    """
+    reasons: list[str] = []
+    registered = organization.registered_date
+    if registered is None:
+        reasons.append(_("The registration date is not recorded."))
+    elif registered + relativedelta(years=GRADE_ELIGIBLE_AFTER_YEARS) > on_date:
+        reasons.append(_("Registered on %(date)s: evaluation needs two full years of registration.")
+                       % {"date": registered.isoformat()})
+    if organization.status != OrgStatus.ACTIVE:
+        reasons.append(_("The organization is not active (status: %(status)s).")
+                       % {"status": organization.get_status_display()})
+    years = [on_date.year - 1, on_date.year - 2]
+    reports = {
+        report.year: report
+        for report in AnnualReport.objects.filter(organization_id=organization.pk, year__in=years)
+    }
+    for year in years:
+        report = reports.get(year)
+        if report is None:
+            reasons.append(_("The annual report for %(year)s is missing.") % {"year": year})
+        elif report.status != ReportStatus.REVIEWED:
+            reasons.append(_("The annual report for %(year)s has not been reviewed.") % {"year": year})
+        elif report.conclusion == Conclusion.UNQUALIFIED:
+            reasons.append(_("The annual report for %(year)s was concluded unqualified.") % {"year": year})
+    if CreditRecord.objects.filter(
+        organization_id=organization.pk, list_type=CreditList.SERIOUS, removed_on__isnull=True
+    ).exists():
+        reasons.append(_("The organization is on the serious dishonesty list."))
+    return reasons
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
