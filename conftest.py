@@ -175,3 +175,10 @@ def is_postgres() -> bool:
 
 
 __all__ = ["PASSWORD", "Region", "make_user"]
+
+
+def pytest_configure(config):
+    """A fast password hasher: the fixtures create a dozen users per test."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

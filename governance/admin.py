@@ -1,10 +1,15 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from governance import services
 from governance.admin_base import AuditedAdminMixin, TenantAwareAdmin, is_tenant_admin
+from governance.exceptions import ApplicationError
 from governance.models import AuditEvent, Region, RoleAssignment, Tenant, User
+
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
@@ -13,8 +18,27 @@ class TenantAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
 
 
+class RegionAdminForm(forms.ModelForm):
+    """A new node is checked and placed (path, depth, normalized code) by the region service's rules."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not self.errors:
+            parent = cleaned.get("parent")
+            if parent is None:
+                self.add_error("parent", _("A new region needs a parent; tenant roots are created with the tenant."))
+                return cleaned
+            try:
+                self.built = services.region_build(parent=parent, level=cleaned["level"], code=cleaned["code"],
+                                                   name=cleaned["name"])
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return cleaned
+
+
 @admin.register(Region)
 class RegionAdmin(TenantAwareAdmin):
+    form = RegionAdminForm
     list_display = ["name", "level", "code", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -23,6 +47,17 @@ class RegionAdmin(TenantAwareAdmin):
     list_select_related = ["parent"]
     ordering = ["path"]
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes and parents are official data: they change only through a division reload.
+        return [*self.readonly_fields, "parent", "level", "code"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            built = form.built
+            obj.tenant_id = built.tenant_id
+            obj.code, obj.name, obj.path, obj.depth = built.code, built.name, built.path, built.depth
+        super().save_model(request, obj, form, change)
 
 
 class RoleInline(admin.TabularInline):
@@ -76,6 +111,8 @@ class AuditEventAdmin(TenantAwareAdmin):
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    """Users; their roles are edited inline and saved through the role services (validated, audited)."""
+
     list_display = ["username", "display_name", "tenant", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "tenant"]
     search_fields = ["username", "display_name", "email", "phone"]
@@ -128,7 +165,35 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     def audit_fields(self):
         return ["username", "display_name", "email", "phone", "tenant", "is_active", "is_staff", "is_superuser"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if self.get_object(request, object_id) is None:
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        # Role changes are the most sensitive admin edits: route them through the services, which audit them
+        # (a plain formset.save() wrote no audit event, and had no tenant under the operator's scope).
+        formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            services.role_revoke(actor=request.user, assignment=assignment)
+        for assignment, _fields in formset.changed_objects:
+            services.role_revoke(actor=request.user, assignment=RoleAssignment.unscoped.get(pk=assignment.pk))
+            services.role_assign(actor=request.user, user=form.instance, region=assignment.region,
+                                 role=assignment.role)
+        for assignment in formset.new_objects:
+            services.role_assign(actor=request.user, user=form.instance, region=assignment.region,
+                                 role=assignment.role)
+
+    def _object_or_404(self, request, object_id):
+        if self.get_object(request, unquote(object_id)) is None:
             raise Http404(_("Not found."))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._object_or_404(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Django's default answers a redirect for a missing object; another tenant's user is a 404.
+        self._object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)

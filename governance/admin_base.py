@@ -8,7 +8,7 @@ rules, hides the tenant field from them, and answers 404 (not a redirect) for an
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +65,19 @@ class AuditedAdminMixin:
             self.delete_model(request, obj)
 
 
+class OperatorTenantFormMixin:
+    """The operator's add form: every related row chosen must belong to the chosen tenant."""
+
+    def clean(self):
+        cleaned = super().clean()
+        tenant = cleaned.get("tenant")
+        if tenant is not None:
+            for name, value in list(cleaned.items()):
+                if name != "tenant" and hasattr(value, "tenant_id") and value.tenant_id != tenant.pk:
+                    self.add_error(name, _("This belongs to another tenant."))
+        return cleaned
+
+
 class TenantAwareAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Base ModelAdmin of every tenant-owned model."""
 
@@ -105,10 +118,17 @@ class TenantAwareAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return filters
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        operator_add = request.user.is_superuser and request.user.tenant_id is None and obj is None
+        if operator_add:
+            # ``tenant`` is not editable, so the model form must not list it (FieldError); it is added
+            # below as a plain form field instead.
+            # (``fields=None`` comes from get_fieldsets() itself: all editable fields, tenant excluded.)
+            fields = kwargs["fields"] if "fields" in kwargs else flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = None if fields is None else [name for name in fields if name != "tenant"]
         form = super().get_form(request, obj, change=change, **kwargs)
-        if request.user.is_superuser and request.user.tenant_id is None and obj is None:
+        if operator_add:
             # The operator picks the tenant of a new row; tenant admins never see the field.
-            form = type(form.__name__, (form,), {
+            form = type(form.__name__, (OperatorTenantFormMixin, form), {
                 "tenant": forms.ModelChoiceField(queryset=Tenant.objects.all(), label=_("tenant")),
             })
         return form

@@ -10,11 +10,12 @@ class RequestInfo:
     ip_address: str | None = None
 
 
-_request_info: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("request_info", default=RequestInfo())
+_NO_REQUEST = RequestInfo()
+_request_info: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("request_info", default=None)
 
 
 def get_request_info() -> RequestInfo:
-    return _request_info.get()
+    return _request_info.get() or _NO_REQUEST
 
 
 def set_request_info(info: RequestInfo):

@@ -56,6 +56,9 @@ def user_region_paths(user, roles: Iterable[str] | None = None) -> list[str]:
 
 def user_regions(user, roles: Iterable[str] | None = None) -> QuerySet[Region]:
     paths = user_region_paths(user, roles)
+    if not paths:
+        # No role (or a platform operator outside the admin, with no tenant): nothing to query.
+        return Region.objects.none()
     return Region.objects.filter(path__in=paths).order_by("path")
 
 

@@ -65,11 +65,9 @@ def _child_path(parent: Region, code: str, level: int) -> str:
     return f"{parent.path}{segment}/"
 
 
-@transaction.atomic
-def region_create(*, actor, parent: Region, level: int, code: str, name: str) -> Region:
-    """Add a node under ``parent`` (e.g. a community under a street, a grid under a community)."""
+def region_build(*, parent: Region, level: int, code: str, name: str) -> Region:
+    """The validated, unsaved node ``region_create`` would add (also used by the admin's add form)."""
     tenant = parent.tenant
-    _require_tenant(tenant)
     if level <= parent.level:
         raise ApplicationError(_("A child region must be at a lower level than its parent."))
     code = Region.normalize_code(code, level)
@@ -83,6 +81,14 @@ def region_create(*, actor, parent: Region, level: int, code: str, name: str) ->
         path=_child_path(parent, code, level), depth=parent.depth + 1,
     )
     region.full_clean()
+    return region
+
+
+@transaction.atomic
+def region_create(*, actor, parent: Region, level: int, code: str, name: str) -> Region:
+    """Add a node under ``parent`` (e.g. a community under a street, a grid under a community)."""
+    _require_tenant(parent.tenant)
+    region = region_build(parent=parent, level=level, code=code, name=name)
     region.save()
     audit_record(actor=actor, action="region.create", obj=region, changes=snapshot(region))
     return region

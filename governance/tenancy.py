@@ -148,7 +148,8 @@ class TenantOwnedModel(models.Model):
 
     objects = TenantManager()
     # Related-object access and deletion use the plain manager: the caller already holds a scoped row.
-    unscoped = models.Manager()
+    # (Listed after ``objects`` on purpose: Django makes the first manager the default one.)
+    unscoped = models.Manager()  # noqa: DJ012
 
     # Subclasses may set this to limit the database policy (e.g. append-only audit rows).
     rls_commands: tuple[str, ...] = ("ALL",)

@@ -31,7 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("orgs/", include("orgs.urls")),
     path("api/v1/", include("governance.api.urls")),
-    # path("api/v1/", include("orgs.api.urls")),  # enabled once orgs.services lands
+    path("api/v1/", include("orgs.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

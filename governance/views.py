@@ -1,5 +1,6 @@
 """Core pages: home dashboard, jurisdiction tree, audit log, password change."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from governance import dashboard, selectors
@@ -99,6 +101,15 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 class PasswordChangeDone(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes lock-out (AXES_LOCKOUT_CALLABLE): the API keeps its ``{"message", "extra"}`` envelope."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"message": _("Too many failed sign-in attempts"), "extra": {"locked_out": True}}, status=429
+        )
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
 
 
 @require_GET

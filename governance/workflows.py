@@ -18,8 +18,9 @@ transaction, and runs ``on_commit`` callbacks (notifications, tasks) after the c
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,9 +39,10 @@ class Workflow:
     name: str
     transitions: dict[str, dict[str, Permission]]
     field: str = "status"
-    # Transitions that need a non-empty note (e.g. a rejection reason).
-    note_required: set[str] = field(default_factory=set)
-    on_commit: list[Callable[[models.Model, str, str], None]] = field(default_factory=list)
+    # Transitions that need a non-empty note (e.g. a rejection reason). ``dataclasses.field`` is
+    # spelled out because the ``field`` attribute above shadows the bare name in the class body.
+    note_required: set[str] = dataclasses.field(default_factory=set)
+    on_commit: list[Callable[[models.Model, str, str], None]] = dataclasses.field(default_factory=list)
 
     def allowed_targets(self, obj: models.Model, user) -> list[str]:
         """Statuses ``user`` may move ``obj`` to now (for showing buttons)."""

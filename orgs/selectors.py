@@ -31,11 +31,11 @@ from orgs.models import (
     GradeStatus,
     ImportJob,
     InspectionCampaign,
+    Organization,
+    OrganizationDomain,
     OrgChangeRequest,
     OrgKind,
     OrgMembership,
-    Organization,
-    OrganizationDomain,
     OrgStatus,
     PartyCoverage,
     ReportStatus,
@@ -59,7 +59,7 @@ def _scope(queryset: QuerySet, user, *, org_prefix: str = "") -> QuerySet:
     if not is_org_user(user):
         return scoped
     member_of = OrgMembership.objects.filter(user_id=user.pk).values("organization_id")
-    membership = Q(**{f"{org_prefix}pk__in" if org_prefix else "pk__in": member_of})
+    membership = Q(**{f"{org_prefix}pk__in": member_of})
     if not (user_roles(user) & VIEW_ROLES):
         return queryset.filter(membership)
     # Staff who are also organization users: the union, as one WHERE clause (no duplicate rows).

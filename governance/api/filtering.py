@@ -14,7 +14,8 @@ class SelectorFilterBackend(DjangoFilterBackend):
 
     @staticmethod
     def cleaned_filters(request, filterset_class) -> dict:
-        filterset = filterset_class(data=request.query_params, request=request)
+        filterset = filterset_class(data=request.query_params, queryset=filterset_class._meta.model.objects.none(),
+                                    request=request)
         if not filterset.form.is_valid():
             raise ValidationError(filterset.form.errors)
         return {key: value for key, value in filterset.form.cleaned_data.items() if value not in (None, "", [])}

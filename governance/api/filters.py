@@ -16,7 +16,9 @@ class RegionFilter(django_filters.FilterSet):
         fields = ["parent", "level", "code_prefix", "within", "search"]
 
     def filter_within(self, queryset, name, value):
-        ancestor = queryset.filter(pk=value).values_list("path", flat=True).first()
+        # Look the ancestor up in the user's whole scope (``self.queryset``), not in ``queryset``, which
+        # other filters (e.g. ``level``) may already have narrowed to rows that exclude the ancestor.
+        ancestor = self.queryset.filter(pk=value).values_list("path", flat=True).first()
         if ancestor is None:
             return queryset.none()
         return queryset.filter(path__startswith=ancestor)

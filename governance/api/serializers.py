@@ -8,6 +8,7 @@ class TenantOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tenant
         fields = ["id", "name", "slug", "root_code"]
+        read_only_fields = fields
 
 
 class RoleOutputSerializer(serializers.ModelSerializer):
@@ -19,6 +20,7 @@ class RoleOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = RoleAssignment
         fields = ["role", "role_display", "region_id", "region_name", "region_code"]
+        read_only_fields = fields
 
 
 class MeOutputSerializer(serializers.ModelSerializer):
@@ -29,6 +31,7 @@ class MeOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "display_name", "email", "tenant", "roles"]
+        read_only_fields = fields
 
 
 class RegionOutputSerializer(serializers.ModelSerializer):
@@ -38,6 +41,7 @@ class RegionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "parent_id", "level", "level_display", "code", "name", "path", "depth"]
+        read_only_fields = fields
 
 
 class TokenInputSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
@@ -40,6 +40,11 @@ class TokenView(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_token"
+
+    def get_authenticate_header(self, request):
+        # Without authentication classes DRF turns AuthenticationFailed into a 403; a wrong password
+        # is a 401 with a challenge, so clients can tell it from a permission problem.
+        return "Token"
 
     @extend_schema(
         request=TokenInputSerializer,

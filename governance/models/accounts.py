@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -73,3 +74,12 @@ class RoleAssignment(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+    def clean(self):
+        super().clean()
+        # The admin's forms (the operator sees every tenant) must not pair a user with another tenant's region.
+        # An admin inline pairs the row with a user that may not be saved yet (no user_id, but cached).
+        user = self._state.fields_cache.get("user") or (self.user if self.user_id else None)
+        region = self.region if self.region_id else None
+        if user is not None and region is not None and user.tenant_id != region.tenant_id:
+            raise ValidationError({"region": _("The user and the region belong to different tenants.")})

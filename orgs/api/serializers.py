@@ -21,6 +21,9 @@ from orgs.models import (
 
 
 class OrganizationOutputSerializer(serializers.ModelSerializer):
+    # Declared, so DRF does not build unique validators (and their querysets) for read-only output.
+    uscc = serializers.CharField(read_only=True, allow_null=True)
+    filing_number = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display")
     status_display = serializers.CharField(source="get_status_display")
     region_name = serializers.CharField(source="region.name")
@@ -38,6 +41,7 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
             "staff_social_workers", "retired_cadre_leaders", "volunteers", "funding_sources", "party_coverage",
             "domains", "current_grade", "credit_list", "created_at", "updated_at",
         ]
+        read_only_fields = fields
 
     def get_domains(self, obj) -> list[str]:
         return [d.domain for d in obj.domains.all()]
@@ -74,8 +78,14 @@ class OrganizationUpdateSerializer(OrganizationInputSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.pop("status")  # status changes need a reason: POST …/status/
         for field in self.fields.values():
             field.required = False
+
+
+class StatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrgStatus.choices)
+    note = serializers.CharField()
 
 
 class PortalUpdateResultSerializer(serializers.Serializer):
@@ -98,6 +108,7 @@ class AnnualReportOutputSerializer(serializers.ModelSerializer):
             "net_assets", "activities_summary", "party_building_report", "submitted_at", "conclusion",
             "conclusion_display", "review_note", "reviewed_at", "attachments",
         ]
+        read_only_fields = fields
 
     def get_attachments(self, obj) -> list[dict]:
         return [{"id": a.pk, "name": a.name} for a in obj.attachments.all()]
@@ -131,6 +142,7 @@ class GradeOutputSerializer(serializers.ModelSerializer):
         model = EvaluationGrade
         fields = ["id", "grade", "score", "awarded_date", "expires_date", "status", "status_display",
                   "expiry_flagged_on", "note"]
+        read_only_fields = fields
 
 
 class GradeInputSerializer(serializers.Serializer):
@@ -149,6 +161,7 @@ class CreditRecordOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "list_type", "list_display", "reason", "reason_display", "source", "listed_on",
                   "decision_number", "note", "annual_report", "rectification_applied_on",
                   "rectification_verified_on", "removed_on", "removal_reason", "moved_to", "is_active"]
+        read_only_fields = fields
 
 
 class CreditRecordInputSerializer(serializers.Serializer):
@@ -167,6 +180,7 @@ class FilingOutputSerializer(serializers.ModelSerializer):
         model = Filing
         fields = ["id", "status", "status_display", "submitted_at", "decided_at", "rejection_reason",
                   "organization"]
+        read_only_fields = fields
 
 
 class FilingInputSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("orgs/", views.OrganizationListCreateView.as_view(), name="api-org-list"),
     path("orgs/stats/", views.OrganizationStatsView.as_view(), name="api-org-stats"),
     path("orgs/<int:pk>/", views.OrganizationDetailView.as_view(), name="api-org-detail"),
+    path("orgs/<int:pk>/status/", views.OrganizationStatusView.as_view(), name="api-org-status"),
     path("orgs/<int:pk>/inspections/", views.InspectionListView.as_view(), name="api-org-inspections"),
     path("orgs/<int:pk>/inspections/<int:report_id>/", views.InspectionDetailView.as_view(),
          name="api-org-inspection"),

@@ -84,6 +84,18 @@ class OrganizationDetailView(APIView):
         })
 
 
+@extend_schema(tags=["orgs"])
+class OrganizationStatusView(APIView):
+    @extend_schema(request=s.StatusInputSerializer, responses={200: s.OrganizationOutputSerializer, **ERRORS})
+    def post(self, request, pk):
+        """Change the registration status (suspend, deregister, revoke…) with a reason."""
+        organization = _organization(request, pk)
+        data = s.StatusInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.organization_set_status(actor=request.user, organization=organization, **data.validated_data)
+        return Response(s.OrganizationOutputSerializer(_organization(request, pk)).data)
+
+
 @extend_schema(tags=["orgs"], parameters=[OpenApiParameter("region", int, description="region id (subtree)")],
                responses={200: s.StatsOutputSerializer, **ERRORS})
 class OrganizationStatsView(APIView):

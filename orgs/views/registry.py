@@ -1,0 +1,368 @@
+"""Staff pages of the registry: list, detail, create/edit, status, import and export.
+
+Thin views (STYLE.md): they check the permission predicates, validate input with a form, call a
+selector or a service and render. Anything a user may not see or do is a 404, never a 403, so the
+pages do not confirm that an organization exists in another jurisdiction.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance.exceptions import ApplicationError
+from governance.selectors import audit_events_for_object, region_get_for_user
+from governance.views import paginate, querystring_without_page
+from governance.workflows import status_history
+from orgs import permissions, selectors, services
+from orgs.forms.registry import ImportForm, OrganizationFilterForm, OrganizationForm, StatusForm
+from orgs.models import (
+    AnnualReport,
+    CreditRecord,
+    EvaluationGrade,
+    Filing,
+    FilingStatus,
+    FundingSource,
+    ImportStatus,
+    Organization,
+    OrgStatus,
+)
+from orgs.validation import check_org_code, identity_warnings
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DETAIL_TABS = ("profile", "reports", "grades", "credit", "history")
+HISTORY_LIMIT = 100
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+@cache
+def model_labels(model) -> dict:
+    """``{field name: capitalised verbose name}`` (lazy, so translated at render time), reverse relations too."""
+    labels = {}
+    for field in model._meta.get_fields():
+        if hasattr(field, "verbose_name"):
+            labels[field.name] = capfirst(field.verbose_name)
+        elif field.related_model is not None:
+            meta = field.related_model._meta
+            labels[field.name] = capfirst(meta.verbose_name_plural if field.one_to_many else meta.verbose_name)
+    return labels
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404(_("Not found."))
+
+
+def _is_staff(user) -> bool:
+    """Staff pages are for the roles that see the registry of a subtree (not organization users)."""
+    return permissions.has_any_role(user, permissions.VIEW_ROLES)
+
+
+def _staff_organization(request, pk) -> Organization:
+    """The organization if the user sees it as staff; organization users use the portal instead."""
+    organization = selectors.organization_get_for_user(user=request.user, pk=pk)
+    _require(permissions.region_in_jurisdiction(request.user, organization.region, permissions.VIEW_ROLES))
+    return organization
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field messages on their fields, others on top."""
+    if hasattr(exc, "error_dict"):
+        for field, messages_ in exc.message_dict.items():
+            target = field if field in form.fields else None
+            if field == "region_id":
+                target = "region"
+            for message in messages_:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """An .xlsx download; ``filename*`` (RFC 5987/6266) carries the Chinese name, ``filename`` an ASCII one."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment_header(filename)
+    return response
+
+
+def attachment_header(filename: str) -> str:
+    ascii_name = filename.encode("ascii", "ignore").decode().strip() or "download.xlsx"
+    if ascii_name.startswith("."):
+        ascii_name = "download" + ascii_name
+    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+# --- list and export -------------------------------------------------------------------------
+
+
+@login_required
+def organization_list(request):
+    _require(_is_staff(request.user))
+    form = OrganizationFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    queryset = selectors.organization_list(user=request.user, filters=filters)
+    page = paginate(request, queryset, per_page=form.per_page())
+    query = querystring_without_page(request)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "filtered": bool({k for k in filters if k != "ordering"}),
+        "L": model_labels(Organization),
+        "can_create": permissions.can_create_org(request.user),
+        "can_import": permissions.can_import_orgs(request.user),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "orgs/registry/_organization_rows.html", {**context, "oob": True})
+    return render(request, "orgs/registry/organization_list.html", context)
+
+
+@login_required
+@require_GET
+def organization_export(request):
+    """Every row of the filtered list (not only one page) as an Excel workbook."""
+    from orgs.exporting import export_filename, organizations_to_xlsx
+
+    _require(_is_staff(request.user))
+    form = OrganizationFilterForm(request.GET or None, user=request.user)
+    queryset = selectors.organization_list(user=request.user, filters=form.filters())
+    return xlsx_response(organizations_to_xlsx(queryset), export_filename(_("Social organizations")))
+
+
+# --- detail ----------------------------------------------------------------------------------
+
+
+@login_required
+def organization_detail(request, pk: int):
+    organization = _staff_organization(request, pk)
+    user = request.user
+    tab = request.GET.get("tab") if request.GET.get("tab") in DETAIL_TABS else "profile"
+    context = {
+        "org": organization,
+        "tab": tab,
+        "L": model_labels(Organization),
+        "CL": model_labels(CreditRecord),
+        "GL": model_labels(EvaluationGrade),
+        "RL": model_labels(AnnualReport),
+        "tabs": [
+            ("profile", _("Profile")),
+            ("reports", _("Annual reports")),
+            ("grades", _("Grades")),
+            ("credit", _("Credit records")),
+            ("history", _("History")),
+        ],
+        "can_edit": permissions.can_edit_org(user, organization),
+        "can_change_status": permissions.can_change_org_status(user, organization),
+        "can_award_grade": permissions.can_award_grade(user, organization),
+        "can_manage_credit": permissions.can_manage_credit(user, organization),
+    }
+    if tab == "profile":
+        context["domains"] = [d.get_domain_display() for d in organization.domains.all()]
+        context["funding_labels"] = _funding_labels(organization)
+        context["filing"] = Filing.objects.filter(organization=organization).first()
+    elif tab == "reports":
+        context["reports"] = organization.annual_reports.order_by("-year", "-id")
+    elif tab == "grades":
+        context["grades"] = organization.grades.select_related("awarded_by").order_by("-awarded_date", "-id")
+        context["eligibility"] = selectors.grade_eligibility(organization=organization,
+                                                             on_date=timezone.localdate())
+    elif tab == "credit":
+        records = list(CreditRecord.objects.filter(organization=organization)
+                       .select_related("moved_to").order_by("-listed_on", "-id"))
+        context["active_records"] = [r for r in records if r.removed_on is None]
+        context["past_records"] = [r for r in records if r.removed_on is not None]
+    elif tab == "history":
+        context["events"] = audit_events_for_object(organization).select_related("content_type")[:HISTORY_LIMIT]
+        context["status_changes"] = _status_changes(organization)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "orgs/registry/_detail_tabs.html", context)
+    return render(request, "orgs/registry/organization_detail.html", context)
+
+
+def _status_changes(organization: Organization) -> list:
+    """Status changes of the organization and of its filing, newest first, with display labels."""
+    labelled = [(change, dict(OrgStatus.choices), _("Organization status"))
+                for change in status_history(organization)]
+    filing = Filing.objects.filter(organization=organization).first()
+    if filing is not None:
+        labelled += [(change, dict(FilingStatus.choices), _("Filing"))
+                     for change in status_history(filing)]
+    changes = []
+    for change, labels, step in labelled:
+        change.step_label = step
+        change.from_label = labels.get(change.from_status, change.from_status)
+        change.to_label = labels.get(change.to_status, change.to_status)
+        changes.append(change)
+    return sorted(changes, key=lambda c: (c.created_at, c.pk), reverse=True)
+
+
+def _funding_labels(organization: Organization) -> list[str]:
+    labels = dict(FundingSource.choices)
+    return [str(labels.get(code, code)) for code in organization.funding_sources or []]
+
+
+# --- create and edit -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request):
+    _require(permissions.can_create_org(request.user))
+    form = OrganizationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        region = region_get_for_user(user=request.user, pk=form.cleaned_data["region"])
+        fields = form.service_fields()
+        try:
+            organization = services.organization_create(
+                actor=request.user, region=region, domains=form.cleaned_data["domains"], **fields
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Organization saved."))
+            _warn_identity(request, organization)
+            return redirect("orgs:detail", pk=organization.pk)
+    return render(request, "orgs/registry/organization_form.html", {"form": form, "org": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request, pk: int):
+    organization = _staff_organization(request, pk)
+    _require(permissions.can_edit_org(request.user, organization))
+    form = OrganizationForm(request.POST or None, user=request.user, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        if form.cleaned_data["region"] != organization.region_id:
+            fields["region"] = region_get_for_user(user=request.user, pk=form.cleaned_data["region"])
+        try:
+            organization = services.organization_update(
+                actor=request.user, organization=organization, domains=form.cleaned_data["domains"], **fields
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Organization saved."))
+            _warn_identity(request, organization)
+            return redirect("orgs:detail", pk=pk)
+    return render(request, "orgs/registry/organization_form.html", {"form": form, "org": organization})
+
+
+def _warn_identity(request, organization: Organization) -> None:
+    for warning in identity_warnings(kind=organization.kind, uscc=organization.uscc):
+        messages.warning(request, _("Saved, but please check the credit code: %(warning)s") % {"warning": warning})
+
+
+@login_required
+@require_GET
+def check_code(request):
+    """Inline GB 32100 check while typing (htmx): a small fragment with the errors and warnings."""
+    _require(permissions.can_create_org(request.user))
+    uscc = (request.GET.get("uscc") or "").strip().upper()
+    kind = request.GET.get("kind") or ""
+    result = check_org_code(uscc, kind) if uscc else None
+    return render(request, "orgs/registry/_code_check.html", {"uscc": uscc, "result": result})
+
+
+# --- status ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_status(request, pk: int):
+    organization = _staff_organization(request, pk)
+    _require(permissions.can_change_org_status(request.user, organization))
+    form = StatusForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_set_status(actor=request.user, organization=organization,
+                                             status=form.cleaned_data["status"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("orgs:detail", pk=pk)
+    return render(request, "orgs/registry/organization_status.html", {"form": form, "org": organization})
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    from orgs.importing import MAX_ROWS, MAX_UPLOAD_BYTES, import_job_create
+
+    _require(permissions.can_import_orgs(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(actor=request.user, tenant=request.tenant, uploaded_file=form.cleaned_data["file"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.info(request, _("File uploaded."))
+            return redirect("orgs:import-status", pk=job.pk)
+    return render(request, "orgs/registry/import_form.html", {
+        "form": form, "max_rows": MAX_ROWS, "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
+    })
+
+
+@login_required
+@require_GET
+def import_template(request):
+    from orgs.importing import build_template
+
+    _require(permissions.can_import_orgs(request.user))
+    return xlsx_response(build_template(), _("Social organization import template") + ".xlsx")
+
+
+FINAL_IMPORT_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+
+@login_required
+@require_GET
+def import_status(request, pk: int):
+    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
+    context = {"job": job, "final": job.status in FINAL_IMPORT_STATUSES}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "orgs/registry/_import_progress.html", context)
+    return render(request, "orgs/registry/import_status.html", context)
+
+
+@login_required
+@require_GET
+def import_report(request, pk: int):
+    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
+    if not job.error_report:
+        raise Http404(_("Not found."))
+    try:
+        handle = job.error_report.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Not found.")) from exc
+    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
+    stem = (job.original_name or "import").rsplit(".", 1)[0]
+    response["Content-Disposition"] = attachment_header(_("%(name)s error report") % {"name": stem} + ".xlsx")
+    return response
