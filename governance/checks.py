@@ -7,7 +7,9 @@ from django.db import connections
 @register(Tags.database, deploy=True)
 def check_database_role(app_configs=None, databases=None, **kwargs):
     errors = []
-    for alias in databases or []:
+    # Django passes ``databases`` only with ``check --database``; this is a deploy-only check, and
+    # ``check --deploy`` alone must still look at the role (docs/deployment.md relies on it).
+    for alias in databases if databases is not None else ["default"]:
         conn = connections[alias]
         if conn.vendor != "postgresql":
             continue

@@ -1,14 +1,27 @@
+import ipaddress
 import uuid
+
+from django.conf import settings
 
 from governance.request_context import RequestInfo, reset_request_info, set_request_info
 from governance.tenancy import all_tenants, tenant_context
 
 
 def _client_ip(request) -> str | None:
-    # Behind the reverse proxy of docker-compose the client is the first X-Forwarded-For entry.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    """The client address recorded in audit events.
+
+    X-Forwarded-For is written by the client except for the entries our own proxies append, so only the
+    last ``TRUSTED_PROXY_COUNT`` hops are believed (0, the default: no proxy, the socket address). A value
+    that is not an IP address is dropped: it must neither forge the audit trail nor break the ``inet``
+    column on PostgreSQL.
+    """
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    candidate = forwarded[-hops] if hops and len(forwarded) >= hops else request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(candidate)) if candidate else None
+    except ValueError:
+        return None
 
 
 class RequestContextMiddleware:
@@ -63,8 +76,10 @@ class TenantMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is None or not user.is_authenticated) and request.path.startswith("/api/"):
-            user = _token_user(request)
+        if request.path.startswith("/api/"):
+            # DRF tries the token before the session (settings.REST_FRAMEWORK), so a request carrying
+            # both acts as the token's user: scope it to that user's tenant, not the session's.
+            user = _token_user(request) or user
         if user is not None and user.is_authenticated:
             if user.tenant_id is not None:
                 request.tenant = user.tenant

@@ -30,6 +30,9 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-insecure-secret-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver,0.0.0.0")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Reverse proxies in front of the web process that append to X-Forwarded-For (0: clients connect directly).
+# Only those last hops are trusted for the client IP in audit events.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "governance.admin_apps.GovernanceAdminConfig",
@@ -220,6 +223,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a ``status`` field with different choices: name the enums, so the schema is
+    # stable and ``check --deploy`` (which generates it) stays free of warnings.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgStatusEnum": "orgs.models.OrgStatus",
+        "FilingStatusEnum": "orgs.models.FilingStatus",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

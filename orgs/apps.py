@@ -24,3 +24,4 @@ class OrgsConfig(AppConfig):
         register_nav(_("Social organizations"), "orgs:list", roles={
             Role.TENANT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.AUDITOR,
         })
+        register_nav(_("Our organization"), "orgs:portal", roles={Role.ORG_USER})

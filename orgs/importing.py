@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import re
+import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from governance.audit import audit_record
 from governance.celery import TenantTask
@@ -204,6 +206,7 @@ INT_KEYS = ("staff_fulltime", "staff_social_workers", "retired_cadre_leaders", "
 DATE_KEYS = ("established_date", "registered_date")
 TEXT_KEYS = ("name", "filing_number", "legal_representative", "contact_person", "contact_phone", "email",
              "address", "supervising_unit")
+MAX_LENGTHS = {key: Organization._meta.get_field(key).max_length for key in TEXT_KEYS}
 ORGANIZATION_FIELDS = (
     "name", "kind", "uscc", "filing_number", "legal_representative", "contact_person", "contact_phone",
     "email", "address", "region_id", "established_date", "registered_date", "supervising_unit", "status",
@@ -337,6 +340,8 @@ def _read_sheet(workbook) -> tuple[list[ParsedRow], list[RowError]]:
     if not workbook.worksheets:
         return [], [RowError(0, "", _("The workbook has no worksheet."))]
     sheet = workbook.worksheets[0]
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # some writers store a wrong <dimension>; read every cell that is there
     header_map = _header_map()
     positions: dict[str, int] | None = None
     header_row = 0
@@ -443,6 +448,9 @@ def _choice_lookup(choices, labels: dict, aliases: dict) -> dict[str, str]:
     return lookup
 
 
+# Translated when used (gettext_noop marks them for makemessages).
+UNKNOWN_DOMAIN = gettext_noop("Unknown service domain “%(value)s”: use %(choices)s.")
+UNKNOWN_FUNDING = gettext_noop("Unknown funding source “%(value)s”: use %(choices)s.")
 _PHONE_RE = re.compile(r"^\+?[\d\- ()（）]{3,25}(转\d{1,6})?$")
 _REGION_CODE_LENGTHS = (6, 9, 12, 15)
 
@@ -466,7 +474,7 @@ def _parse_row(number: int, raw: dict[str, Any], lookups: _Lookups, today: datet
     clean: dict[str, Any] = {"row": number}
     for key in TEXT_KEYS:
         value = _text(raw.get(key))
-        max_length = Organization._meta.get_field(key).max_length
+        max_length = MAX_LENGTHS[key]
         if max_length and len(value) > max_length:
             error(key, _("Too long: at most %(max)d characters, this has %(n)d.") % {"max": max_length,
                                                                                      "n": len(value)})
@@ -555,8 +563,8 @@ def _parse_row(number: int, raw: dict[str, Any], lookups: _Lookups, today: datet
             clean[key] = number_value
 
     for key, lookup, labels, message in (
-        ("domains", lookups.domain, DOMAIN_LABELS, _("Unknown service domain “%(value)s”: use %(choices)s.")),
-        ("funding_sources", lookups.funding, FUNDING_LABELS, _("Unknown funding source “%(value)s”: use %(choices)s.")),
+        ("domains", lookups.domain, DOMAIN_LABELS, UNKNOWN_DOMAIN),
+        ("funding_sources", lookups.funding, FUNDING_LABELS, UNKNOWN_FUNDING),
     ):
         codes: list[str] = []
         for part in LIST_SEPARATORS.split(_text(raw.get(key))):
@@ -565,7 +573,7 @@ def _parse_row(number: int, raw: dict[str, Any], lookups: _Lookups, today: datet
                 continue
             code = lookup.get(_key(part))
             if code is None:
-                error(key, message % {"value": part, "choices": "、".join(labels.values())})
+                error(key, _(message) % {"value": part, "choices": "、".join(labels.values())})
             elif code not in codes:
                 codes.append(code)
         clean[key] = codes
@@ -817,6 +825,8 @@ def organizations_import(*, actor, tenant, job: ImportJob, progress_every: int =
     progress = _ProgressWriter(job)
     errors: list[RowError] = []
     imported = 0
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
     try:
         job.status = ImportStatus.RUNNING
         job.processed_rows = 0
@@ -825,6 +835,7 @@ def organizations_import(*, actor, tenant, job: ImportJob, progress_every: int =
             errors = [RowError(0, "", _("The user who uploaded the file no longer exists; upload it again."))]
         else:
             rows, errors = read_rows(_read_job_file(job))
+            timings["read"], clock = time.perf_counter() - clock, time.perf_counter()
         if not errors:
             job.total_rows = len(rows)
             progress.write(["total_rows"])
@@ -836,9 +847,11 @@ def organizations_import(*, actor, tenant, job: ImportJob, progress_every: int =
             with transaction.atomic():  # a savepoint: a database error leaves the caller's transaction usable
                 cleaned, errors = validate_rows(tenant=tenant, user=actor, rows=rows, progress=report,
                                                 progress_every=progress_every)
+            timings["validate"], clock = time.perf_counter() - clock, time.perf_counter()
         if not errors:
             try:
                 imported = _insert(actor=actor, tenant=tenant, job=job, cleaned=cleaned)
+                timings["insert"] = time.perf_counter() - clock
             except IntegrityError:
                 logger.warning("import job %s hit a uniqueness conflict", job.pk, exc_info=True)
                 errors = [RowError(0, "", _("A credit code or filing number of this file was registered by "
@@ -869,6 +882,9 @@ def organizations_import(*, actor, tenant, job: ImportJob, progress_every: int =
         job.error_count = 0
         job.errors = []
     job.save(update_fields=fields)
+    logger.info("import job %s: %s, %d rows, %d imported, %d errors; %s", job.pk, job.status, job.total_rows,
+                job.imported_rows, job.error_count,
+                ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in timings.items()) or "no timings")
     return job
 
 

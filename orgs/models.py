@@ -134,7 +134,8 @@ class Organization(TenantOwnedModel):
 
         if self.uscc:
             self.uscc = self.uscc.strip().upper()
-        errors = identity_errors(kind=self.kind, uscc=self.uscc, filing_number=self.filing_number)
+        errors = identity_errors(kind=self.kind, uscc=self.uscc, filing_number=self.filing_number,
+                                 status=self.status)
         if errors:
             raise ValidationError(errors)
 
@@ -192,7 +193,7 @@ class Filing(TenantOwnedModel):
     status = models.CharField(_("status"), max_length=24, choices=FilingStatus.choices,
                               default=FilingStatus.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -212,7 +213,7 @@ class InspectionCampaign(TenantOwnedModel):
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     due_date = models.DateField(_("due date"))
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True,
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -294,7 +295,7 @@ class ReportAttachment(TenantOwnedModel):
                                related_name="attachments")
     file = models.FileField(_("file"), upload_to="orgs/reports/%Y/")
     name = models.CharField(_("file name"), max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -473,7 +474,7 @@ class OrgChangeRequest(TenantOwnedModel):
     changes = models.JSONField(_("requested changes"), default=dict, help_text=_("{field: [current, requested]}"))
     status = models.CharField(_("status"), max_length=16, choices=ChangeRequestStatus.choices,
                               default=ChangeRequestStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
@@ -510,7 +511,7 @@ class ImportJob(TenantOwnedModel):
     errors = models.JSONField(_("errors"), default=list, blank=True,
                               help_text=_("First errors as [{row, column, message}]; the full list is in the report."))
     error_report = models.FileField(_("error report"), upload_to="orgs/imports/%Y/%m/", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -498,8 +498,11 @@ def filing_transition(*, actor, filing: Filing, to: str, note: str = "") -> Fili
     if to == FilingStatus.REJECTED:
         fields["rejection_reason"] = (note or "").strip()
     FILING_WORKFLOW.transition(obj=filing, to=to, actor=actor, note=note or "", fields=fields)
+    if to not in (FilingStatus.FILED, FilingStatus.REJECTED):
+        return filing
     org = Organization.unscoped.select_for_update().get(pk=filing.organization_id)
-    before = snapshot(org, ["status", "registered_date", "filing_number"])
+    tracked = ["status", "registered_date", "filing_number"]
+    before = snapshot(org, tracked)
     if to == FilingStatus.FILED:
         today = timezone.localdate()
         org.status = OrgStatus.ACTIVE
@@ -508,15 +511,12 @@ def filing_transition(*, actor, filing: Filing, to: str, note: str = "") -> Fili
         if not org.filing_number:
             _assign_filing_number(org, today.year)
         action = "organization.filed"
-    elif to == FilingStatus.REJECTED:
+    else:
         org.status = OrgStatus.REJECTED
         org.save(update_fields=["status", "updated_at"])
         action = "organization.filing_rejected"
-    else:
-        return filing
     filing.organization = org
-    audit_record(actor=actor, action=action, obj=org,
-                 changes=diff(before, snapshot(org, ["status", "registered_date", "filing_number"])))
+    audit_record(actor=actor, action=action, obj=org, changes=diff(before, snapshot(org, tracked)))
     return filing
 
 

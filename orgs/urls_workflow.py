@@ -15,6 +15,8 @@ urlpatterns = [
     path("reports/<int:pk>/", workflow.report_detail, name="report-detail"),
     path("reports/<int:pk>/edit/", workflow.report_edit, name="report-edit"),
     path("reports/<int:pk>/attachments/", workflow.report_attachment, name="report-attachment"),
+    path("reports/<int:pk>/attachments/<int:attachment_pk>/", workflow.report_attachment_download,
+         name="report-attachment-download"),
     re_path(r"^reports/(?P<pk>[0-9]+)/(?P<action>submit|return|review)/$", workflow.report_action,
             name="report-action"),
     path("<int:org_pk>/grade/", workflow.grade_award, name="grade-award"),

@@ -40,8 +40,12 @@ def check_org_code(uscc: str, kind: str) -> CodeCheck:
     return result
 
 
-def identity_errors(*, kind: str, uscc: str | None, filing_number: str) -> dict[str, list[str]]:
-    """Field errors of the identity fields (``{field: [messages]}``); empty when acceptable."""
+def identity_errors(*, kind: str, uscc: str | None, filing_number: str, status: str | None = None
+                    ) -> dict[str, list[str]]:
+    """Field errors of the identity fields (``{field: [messages]}``); empty when acceptable.
+
+    A community group whose filing is still under review gets its number when it is filed.
+    """
     errors: dict[str, list[str]] = {}
     if uscc:
         check = check_org_code(uscc, kind)
@@ -49,7 +53,7 @@ def identity_errors(*, kind: str, uscc: str | None, filing_number: str) -> dict[
             errors["uscc"] = [message for _code, message in check.errors]
     elif kind != OrgKind.COMMUNITY_GROUP:
         errors["uscc"] = [_("A registered organization needs its unified social credit code.")]
-    if kind == OrgKind.COMMUNITY_GROUP and not uscc and not filing_number:
+    if kind == OrgKind.COMMUNITY_GROUP and not uscc and not filing_number and status not in ("pending", "rejected"):
         errors["filing_number"] = [_("A filed community group needs a filing number or a credit code.")]
     return errors
 

@@ -243,3 +243,20 @@ def test_api_write_methods_are_not_allowed(users, api_for, url):
     response = api_for(users["admin_a"]).post(url, {}, format="json")
     assert response.status_code == 405
     _envelope(response)
+
+
+def test_token_wins_over_session_for_tenant_scope(users, tree_a, client_for):
+    """A browser session of tenant B plus a token of tenant A: the request is A's, consistently."""
+    from rest_framework.authtoken.models import Token
+
+    client = client_for(users["admin_b"])
+    token, _ = Token.objects.get_or_create(user=users["street_a"])
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    me = response.json()
+    assert me["username"] == "street_a"
+    assert [role["region_name"] for role in me["roles"]] == ["广东路街道"]
+    data = client.get("/api/v1/regions/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    assert data["count"] == 4 and all(row["code"].startswith("430405001") for row in data["results"])
+    # A bad token is refused rather than silently falling back to the session.
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert response.status_code == 401

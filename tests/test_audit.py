@@ -321,6 +321,30 @@ def test_admin_change_records_request_id_and_ip(users, tree_a, client_for):
     assert event.region_path == street.path
 
 
+def _rename_street_via_admin(client, tree, name, **headers):
+    street = tree["street"]
+    return client.post(f"/admin/governance/region/{street.pk}/change/", {"name": name}, **headers)
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
+    (0, "6.6.6.6", "198.51.100.4"),  # no proxy configured: a client's header is not believed
+    (1, "6.6.6.6, 192.0.2.10", "192.0.2.10"),  # one proxy: the entry it appended
+    (2, "6.6.6.6, 192.0.2.10, 10.0.0.2", "192.0.2.10"),
+    (1, "not-an-ip", None),  # garbage is dropped, not stored (and no 500 on PostgreSQL's inet column)
+    (0, "", "198.51.100.4"),
+])
+def test_audit_ip_trusts_only_configured_proxies(users, tree_a, client_for, settings, proxies, forwarded,
+                                                   expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    headers = {"REMOTE_ADDR": "198.51.100.4"}
+    if forwarded:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    response = _rename_street_via_admin(client_for(users["admin_a"]), tree_a, "广东路街道（改）", **headers)
+    assert response.status_code == 302
+    (event,) = _events(tree_a["tenant"], action="region.admin_change")
+    assert event.ip_address == expected
+
+
 def test_every_response_has_a_request_id(client, db):
     response = client.get("/accounts/login/")
     assert len(response["X-Request-ID"]) == 32

@@ -79,6 +79,50 @@ def test_application_role_cannot_bypass_rls():
 
 @pytest.mark.postgres
 @pytest.mark.django_db
+def test_deploy_check_runs_without_database_option():
+    # ``check --deploy`` passes no ``databases``; the role check must still run (and pass).
+    from django.core.checks import run_checks
+
+    assert check_database_role(databases=None) == []
+    assert [e.id for e in run_checks(include_deployment_checks=True) if e.id == "governance.E001"] == []
+
+
+@pytest.mark.postgres
+def test_deploy_check_fails_for_a_superuser_role():
+    """governance.E001 fires when the application connects as a role that bypasses RLS."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import dj_database_url
+
+    db = settings.DATABASES["default"]
+    superuser_url = os.environ.get("POSTGRES_SUPERUSER_URL") or (
+        f"postgres://postgres@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", "import psycopg2, sys; c = psycopg2.connect(sys.argv[1]); "
+         "cur = c.cursor(); cur.execute('select rolsuper from pg_roles where rolname = current_user'); "
+         "print(cur.fetchone()[0])", superuser_url],
+        capture_output=True, text=True, timeout=60,
+    )
+    if probe.returncode != 0 or probe.stdout.strip() != "True":
+        pytest.skip(f"no superuser connection at {dj_database_url.parse(superuser_url)['HOST']} "
+                    "(set POSTGRES_SUPERUSER_URL to run this)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "governance.settings_prod", "DATABASE_URL": superuser_url,
+                "DJANGO_SECRET_KEY": "k" * 20 + "-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH",
+                "DJANGO_ALLOWED_HOSTS": "gov.example.cn"})
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"],
+                            cwd=Path(__file__).resolve().parent.parent, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "governance.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
 def test_ensure_row_level_security_is_idempotent():
     ensure_row_level_security()
     ensure_row_level_security()

@@ -20,6 +20,7 @@ from orgs.permissions import EDIT_ROLES
 from orgs.validation import identity_errors
 
 PAGE_SIZES = (20, 50, 100)
+MAX_FILTER_REGIONS = 300
 ORG_LEVELS = (RegionLevel.STREET, RegionLevel.COMMUNITY)
 # Statuses staff set by hand; "pending"/"rejected" belong to the filing workflow.
 SETTABLE_STATUSES = (OrgStatus.ACTIVE, OrgStatus.SUSPENDED, OrgStatus.DEREGISTERED, OrgStatus.REVOKED)
@@ -27,32 +28,36 @@ SETTABLE_STATUSES = (OrgStatus.ACTIVE, OrgStatus.SUSPENDED, OrgStatus.DEREGISTER
 DATE_WIDGET_ATTRS = {"type": "date"}
 
 
-def region_choices(user, *, roles=None) -> list:
+def region_choices(user, *, roles=None, max_options: int | None = None) -> list:
     """Streets and communities the user may see, grouped by street (one query).
 
     ``roles`` narrows the choice to the subtrees where the user holds one of them (e.g. the roles that
-    may register an organization), on top of what ``region_list`` lets the user see.
+    may register an organization), on top of what ``region_list`` lets the user see. Beyond
+    ``max_options`` only the streets are offered (a city has thousands of communities; a street's
+    subtree filter still finds them).
     """
-    queryset = region_list(user=user).filter(level__in=ORG_LEVELS).select_related("parent")
+    queryset = region_list(user=user).filter(level__in=ORG_LEVELS)
     if roles is not None:
-        paths = user_region_paths(user, roles)
         condition = Q(pk__in=[])
-        for path in paths:
+        for path in user_region_paths(user, roles):
             condition |= Q(path__startswith=path)
         queryset = queryset.filter(condition)
-    groups: dict[str, list] = {}
-    order: list[str] = []
-    for region in queryset.order_by("path"):
-        street = region if region.level == RegionLevel.STREET else region.parent
-        key = street.name if street is not None else ""
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append((region.pk, region.name, region.level == RegionLevel.STREET))
-    if len(order) == 1:
+    rows = list(queryset.order_by("path").values_list("pk", "name", "level", "parent_id", "parent__name"))
+    if max_options is not None and len(rows) > max_options:
+        rows = [row for row in rows if row[2] == RegionLevel.STREET]
+    # Keyed by the street's id: two streets of a city may share a name.
+    groups: dict[int, tuple[str, list]] = {}
+    for pk, name, level, parent_id, parent_name in rows:
+        is_street = level == RegionLevel.STREET
+        _group, items = groups.setdefault(pk if is_street else parent_id, (name if is_street else parent_name, []))
+        items.append((pk, name, is_street))
+    if len(groups) == 1:
         # One street: a flat list, its communities indented under it.
-        return [(pk, name if is_street else f"— {name}") for pk, name, is_street in groups[order[0]]]
-    return [(key, [(pk, name) for pk, name, _street in groups[key]]) for key in order]
+        _name, items = next(iter(groups.values()))
+        return [(pk, name if is_street else f"— {name}") for pk, name, is_street in items]
+    if all(len(items) == 1 and items[0][2] for _name, items in groups.values()):
+        return [(items[0][0], items[0][1]) for _name, items in groups.values()]  # streets only
+    return [(group_name, [(pk, name) for pk, name, _street in items]) for group_name, items in groups.values()]
 
 
 class OrganizationFilterForm(forms.Form):
@@ -70,7 +75,7 @@ class OrganizationFilterForm(forms.Form):
         self.fields["page_size"] = page_size
         self.fields["region"] = forms.TypedChoiceField(
             label=filter_form.fields["region"].label, required=False, coerce=int, empty_value=None,
-            choices=[("", _("All regions")), *region_choices(user)],
+            choices=[("", _("All regions")), *region_choices(user, max_options=MAX_FILTER_REGIONS)],
         )
         for name, field in self.fields.items():
             if getattr(field, "empty_label", None) is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 
 import factory
-import pytest
 from factory.django import DjangoModelFactory
 
 from governance.standards import make_uscc
@@ -22,9 +21,9 @@ from orgs.models import (
     EvaluationGrade,
     Filing,
     FilingStatus,
+    Organization,
     OrgKind,
     OrgMembership,
-    Organization,
     OrgStatus,
     ReportStatus,
 )
@@ -116,12 +115,6 @@ class EvaluationGradeFactory(DjangoModelFactory):
     grade = "4A"
     awarded_date = datetime.date(2023, 6, 1)
     expires_date = factory.LazyAttribute(lambda o: EvaluationGrade.expiry_for(o.awarded_date))
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """Imported by the test modules: the ``users`` fixture creates a dozen users, PBKDF2 is slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def audit_marker() -> int:

@@ -482,3 +482,37 @@ def test_rows_outside_a_street_users_jurisdiction_import_nothing(tree_a, users, 
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, LABELS["region_code"])]
     with in_tenant(tree_a["tenant"]):
         assert Organization.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_to_other_connections_during_the_import(tree_a, users, in_tenant, monkeypatch):
+    """The task runs in one tenant transaction; a page polling the job must still see it move."""
+    from django.db import connections
+
+    tenant = tree_a["tenant"]
+    with in_tenant(tenant):  # committed, as after import_job_create
+        job = make_job(tenant, users["admin_a"], make_xlsx([org_row(i) for i in range(1200)]))
+    observer = connections.create_connection("default")
+    with observer.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.tenant_id', %s, false)", [str(tenant.pk)])
+    seen: list[tuple[str, int, int]] = []
+    original = importing._ProgressWriter.write
+
+    def write_and_observe(self, fields):
+        original(self, fields)
+        with observer.cursor() as cursor:
+            cursor.execute("SELECT status, total_rows, processed_rows FROM orgs_importjob WHERE id = %s", [job.pk])
+            seen.append(cursor.fetchone())
+
+    monkeypatch.setattr(importing._ProgressWriter, "write", write_and_observe)
+    try:
+        with in_tenant(tenant):
+            organizations_import(actor=users["admin_a"], tenant=tenant, job=job, progress_every=500)
+    finally:
+        observer.close()
+    assert seen == [("running", 0, 0), ("running", 1200, 0), ("running", 1200, 500), ("running", 1200, 1000),
+                    ("running", 1200, 1200)]
+    with in_tenant(tenant):
+        job.refresh_from_db()
+        assert (job.status, job.imported_rows) == (ImportStatus.SUCCEEDED, 1200)

@@ -8,12 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 from governance.tenancy import tenant_context
 from orgs import permissions as p
 from orgs.models import ChangeRequestStatus, OrgChangeRequest, ReportStatus
-from orgs.tests.factories import (  # noqa: F401 (fast_password_hasher is an autouse fixture)
+from orgs.tests.factories import (
     AnnualReportFactory,
     FilingFactory,
     MembershipFactory,
     OrganizationFactory,
-    fast_password_hasher,
 )
 
 ALL_USERS = ["admin_a", "street_a", "street2_a", "community_a", "grid_a", "expert_a", "org_a", "party_a",

@@ -21,22 +21,21 @@ from orgs.models import (
     GradeBand,
     GradeStatus,
     ImportJob,
+    OrganizationDomain,
     OrgChangeRequest,
     OrgKind,
-    OrganizationDomain,
     OrgStatus,
     PartyCoverage,
     ReportStatus,
     ServiceDomain,
 )
-from orgs.tests.factories import (  # noqa: F401 (fast_password_hasher is an autouse fixture)
+from orgs.tests.factories import (
     AnnualReportFactory,
     CreditRecordFactory,
     EvaluationGradeFactory,
     FilingFactory,
     MembershipFactory,
     OrganizationFactory,
-    fast_password_hasher,
 )
 
 TODAY = timezone.localdate()

@@ -30,18 +30,18 @@ from orgs.models import (
     GradeBand,
     GradeStatus,
     InspectionCampaign,
+    Organization,
+    OrganizationDomain,
     OrgChangeRequest,
     OrgKind,
     OrgMembership,
-    Organization,
-    OrganizationDomain,
     OrgStatus,
     PartyCoverage,
     ReportAttachment,
     ReportStatus,
     ServiceDomain,
 )
-from orgs.tests.factories import (  # noqa: F401 (fast_password_hasher is an autouse fixture)
+from orgs.tests.factories import (
     AnnualReportFactory,
     CreditRecordFactory,
     EvaluationGradeFactory,
@@ -49,7 +49,6 @@ from orgs.tests.factories import (  # noqa: F401 (fast_password_hasher is an aut
     OrganizationFactory,
     audit_actions_since,
     audit_marker,
-    fast_password_hasher,
 )
 
 TODAY = timezone.localdate()

@@ -13,10 +13,9 @@ from django_celery_beat.models import PeriodicTask
 from governance.tenancy import TenantNotSetError, tenant_context
 from orgs import tasks
 from orgs.models import AnnualReport, CreditRecord, InspectionCampaign
-from orgs.tests.factories import (  # noqa: F401 (fast_password_hasher is an autouse fixture)
+from orgs.tests.factories import (
     AnnualReportFactory,
     OrganizationFactory,
-    fast_password_hasher,
 )
 
 beat_migration = importlib.import_module("orgs.migrations.0002_beat_schedule")

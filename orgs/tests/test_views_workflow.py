@@ -28,8 +28,8 @@ from orgs.models import (
     EvaluationGrade,
     Filing,
     FilingStatus,
-    OrgChangeRequest,
     Organization,
+    OrgChangeRequest,
     OrgStatus,
     ReportAttachment,
     ReportStatus,
@@ -159,7 +159,7 @@ def test_org_user_submits_a_filing_and_follows_it(tree_a, users, client_for):
 
 def test_rejection_needs_a_reason(tree_a, users, client_for):
     with tenant_context(tree_a["tenant"]):
-        filing = FilingFactory(region=tree_a["community"])
+        filing = FilingFactory(region=tree_a["community"], submitted_by=users["org_a"])
     community = client_for(users["community_a"])
     response = transition(community, filing, FilingStatus.REJECTED, "  ")
     assert "Please give a reason." in body(response)
@@ -235,6 +235,9 @@ def test_filing_list_tabs_and_filter(tree_a, users, client_for):
     assert "?status=filed" in page
     page = body(client.get(reverse("orgs:filing-list"), {"status": "filed"}, **EN))
     assert "乙队" in page and "甲队" not in page
+    # The tabs link the workflow pages the user may open.
+    assert reverse("orgs:credit-list") in page and reverse("orgs:change-request-list") in page
+    assert reverse("orgs:portal") not in page
     page = body(client_for(users["community_a"]).get(reverse("orgs:filing-list"), **EN))
     assert "Your decision" in page  # 甲队 waits for the community
     assert client_for(users["expert_a"]).get(reverse("orgs:filing-list")).status_code == 404
@@ -678,3 +681,26 @@ def test_tenant_b_gets_404_on_every_page_with_a_tenant_a_id(tree_a, users, clien
     assert refresh(tree_a, filing).status == FilingStatus.SUBMITTED
     assert refresh(tree_a, change_request).status == ChangeRequestStatus.PENDING
     assert refresh(tree_a, record).rectification_applied_on is None
+
+
+def test_attachment_download_is_access_checked(tree_a, users, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.tenancy import tenant_context
+    from orgs import services as org_services
+    from orgs.tests.factories import AnnualReportFactory, MembershipFactory, OrganizationFactory
+
+    with tenant_context(tree_a["tenant"]):
+        org = OrganizationFactory(region=tree_a["community"])
+        MembershipFactory(organization=org, user=users["org_a"])
+        report = AnnualReportFactory(organization=org)
+        attachment = org_services.report_attachment_add(
+            actor=users["org_a"], report=report,
+            uploaded_file=SimpleUploadedFile("审计报告.pdf", b"%PDF-1.4 test", content_type="application/pdf"))
+    url = f"/orgs/reports/{report.pk}/attachments/{attachment.pk}/"
+    response = client_for(users["org_a"]).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert client_for(users["street2_a"]).get(url).status_code == 404
+    assert client_for(users["admin_b"]).get(url).status_code == 404
+    assert client_for(users["street_a"]).get(f"/orgs/reports/{report.pk}/attachments/999999/").status_code == 404

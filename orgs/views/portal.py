@@ -20,7 +20,7 @@ from governance.selectors import get_object_for_user_or_404
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import PortalForm
 from orgs.models import ChangeRequestStatus, FundingSource
-from orgs.views.workflow import apply_errors, change_rows, mark_credit_actions, mark_report, require
+from orgs.views.workflow import apply_errors, change_rows, mark_credit_actions, mark_report, require, subnav
 
 
 def _portal_form(data=None, organization=None) -> PortalForm:
@@ -51,7 +51,8 @@ def portal(request):
     ):
         change_request.rows = change_rows(change_request)
         by_id[change_request.organization_id].portal_changes.append(change_request)
-    return render(request, "orgs/portal/portal.html", {"organizations": organizations, "today": today})
+    return render(request, "orgs/portal/portal.html", {"organizations": organizations, "today": today,
+                                                       "subnav": subnav(user, "orgs:portal")})
 
 
 @login_required

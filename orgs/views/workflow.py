@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -160,6 +161,34 @@ def key_field_labels() -> str:
                     for name in services.PORTAL_KEY_FIELDS)
 
 
+SUBNAV = (
+    # (url name, label, who sees it: "staff", "registry" (staff and organization users) or "org")
+    ("orgs:list", _lazy("Organizations"), "staff"),
+    ("orgs:filing-list", _lazy("Filings"), "registry"),
+    ("orgs:report-list", _lazy("Annual reports"), "registry"),
+    ("orgs:campaign-list", _lazy("Campaigns"), "staff"),
+    ("orgs:credit-list", _lazy("Credit lists"), "registry"),
+    ("orgs:change-request-list", _lazy("Change requests"), "staff"),
+    ("orgs:portal", _lazy("Our organization"), "org"),
+)
+
+
+def subnav(user, active: str) -> list[dict]:
+    """Tabs linking the registry's workflow pages, limited to the ones the user may open."""
+    allowed = {"staff": is_registry_staff(user), "registry": uses_registry(user),
+               "org": permissions.is_org_user(user)}
+    items = []
+    for name, label, audience in SUBNAV:
+        if not allowed[audience]:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": name == active})
+    return items
+
+
 def mark_credit_actions(user, record) -> None:
     """Which rectification / removal buttons ``user`` gets on ``record`` (the services check again)."""
     rectifiable = (
@@ -168,6 +197,7 @@ def mark_credit_actions(user, record) -> None:
         and (record.removed_on is None or record.moved_to_id is not None)
     )
     manages = permissions.can_manage_credit(user, record.organization)
+    record.apply_as_member = permissions.is_member(user, record.organization)
     record.show_apply = (rectifiable and record.rectification_applied_on is None
                          and permissions.can_apply_rectification(user, record))
     record.show_verify = rectifiable and record.rectification_applied_on is not None and manages
@@ -202,6 +232,7 @@ def filing_list(request):
     return render(request, "orgs/workflow/filing_list.html", {
         "page": page, "tabs": tabs, "status": status, "query": querystring_without_page(request),
         "can_submit": permissions.can_submit_filing(request.user),
+        "subnav": subnav(request.user, "orgs:filing-list"),
     })
 
 
@@ -290,6 +321,7 @@ def _campaign_page(request, form):
     return render(request, "orgs/workflow/campaign_list.html", {
         "campaigns": campaigns, "form": form, "today": timezone.localdate(),
         "can_open": permissions.can_open_campaign(request.user),
+        "subnav": subnav(request.user, "orgs:campaign-list"),
     })
 
 
@@ -341,7 +373,7 @@ def report_list(request):
         report.is_overdue = report.due_date < today and report.status in (ReportStatus.OPEN, ReportStatus.RETURNED)
     return render(request, "orgs/workflow/report_list.html", {
         "form": form, "page": page, "query": querystring_without_page(request),
-        "can_open_campaign": permissions.can_open_campaign(request.user),
+        "subnav": subnav(request.user, "orgs:report-list"),
     })
 
 
@@ -444,6 +476,22 @@ def report_attachment(request, pk: int):
     return redirect(reverse("orgs:report-detail", args=[report.pk]) + "#attachments")
 
 
+@login_required
+def report_attachment_download(request, pk: int, attachment_pk: int):
+    """Attachments are served only through the report's access check (never as public media)."""
+    from django.http import FileResponse
+
+    report = selectors.annual_report_get_for_user(user=request.user, pk=pk)
+    attachment = report.attachments.filter(pk=attachment_pk).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
 # --- evaluation grades -----------------------------------------------------------------------
 
 
@@ -455,6 +503,15 @@ def _parse_score(value) -> int | None:
     return score if 0 <= score <= 1000 else None
 
 
+def _band_rows(bands: dict[str, int]) -> list[dict]:
+    """``[{grade, low, high}]`` from the lower bounds, best grade first."""
+    rows, high = [], 1000
+    for grade, low in sorted(bands.items(), key=lambda item: -item[1]):
+        rows.append({"grade": grade, "low": low, "high": high})
+        high = max(low - 1, 0)
+    return rows
+
+
 @login_required
 def grade_award(request, org_pk: int):
     org = selectors.organization_get_for_user(user=request.user, pk=org_pk)
@@ -464,9 +521,9 @@ def grade_award(request, org_pk: int):
         grade = selectors.grade_for_score(tenant=request.tenant, score=score) if score is not None else None
         return render(request, "orgs/workflow/_grade_preview.html", {"grade": grade, "score": score})
     form = GradeAwardForm(request.POST or None)
-    on_date = timezone.localdate()
-    if request.method == "POST" and form.is_valid():
-        on_date = form.cleaned_data["awarded_date"]
+    valid = request.method == "POST" and form.is_valid()
+    on_date = (getattr(form, "cleaned_data", None) or {}).get("awarded_date") or timezone.localdate()
+    if valid:
         try:
             grade = services.grade_award(actor=request.user, organization=org, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
@@ -479,7 +536,7 @@ def grade_award(request, org_pk: int):
     return render(request, "orgs/workflow/grade_award.html", {
         "form": form, "org": org, "org_url": organization_url(org),
         "reasons": selectors.grade_eligibility(organization=org, on_date=on_date), "on_date": on_date,
-        "bands": selectors.grade_bands(tenant=request.tenant),
+        "bands": _band_rows(selectors.grade_bands(tenant=request.tenant)),
         "grades": list(org.grades.order_by("-awarded_date", "-id")[:10]),
         "preview_score": preview_score,
         "preview_grade": (selectors.grade_for_score(tenant=request.tenant, score=preview_score)
@@ -501,6 +558,7 @@ def credit_list(request):
     return render(request, "orgs/workflow/credit_list.html", {
         "form": form, "page": page, "query": querystring_without_page(request),
         "today": timezone.localdate(), "next": request.get_full_path(),
+        "subnav": subnav(request.user, "orgs:credit-list"),
     })
 
 
@@ -599,6 +657,7 @@ def change_request_list(request):
     return render(request, "orgs/workflow/change_request_list.html", {
         "page": page, "tabs": tabs, "status": status, "query": querystring_without_page(request),
         "next": request.get_full_path(), "key_fields": key_field_labels(),
+        "subnav": subnav(request.user, "orgs:change-request-list"),
     })
 
 
@@ -606,7 +665,8 @@ def change_request_list(request):
 @require_POST
 def change_request_decide(request, pk: int):
     change_request = selectors.change_request_get_for_user(user=request.user, pk=pk)
-    done = redirect(safe_next(request, reverse("orgs:change-request-list")))
+    default = reverse("orgs:change-request-list") if is_registry_staff(request.user) else reverse("orgs:portal")
+    done = redirect(safe_next(request, default))
     form = ChangeRequestDecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_error_text(form))
