@@ -58,7 +58,8 @@ def _region_path_of(obj) -> str:
         return ""
     if isinstance(obj, Region):
         return obj.path
-    region = getattr(obj, "region", None)
+    # A model whose jurisdiction is another object's (a report of an organization…) names it.
+    region = getattr(obj, "audit_region", None) or getattr(obj, "region", None)
     return getattr(region, "path", "") or ""
 
 

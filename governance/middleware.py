@@ -58,6 +58,8 @@ def _token_user(request):
     token = Token.objects.select_related("user__tenant").filter(key=parts[1]).first()
     if token is None or not token.user.is_active:
         return None
+    if token.user.tenant_id is not None and not token.user.tenant.is_active:
+        return None
     return token.user
 
 

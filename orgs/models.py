@@ -159,6 +159,11 @@ class OrganizationDomain(TenantOwnedModel):
     def __str__(self) -> str:
         return self.get_domain_display()
 
+    @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region
+
 
 class OrgMembership(TenantOwnedModel):
     """Links an organization user (role org_user) to the organization they act for in the portal."""
@@ -176,6 +181,11 @@ class OrgMembership(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization}"
+
+    @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region
 
 
 class FilingStatus(models.TextChoices):
@@ -206,6 +216,11 @@ class Filing(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.get_status_display()}"
+
+    @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region
 
 
 class InspectionCampaign(TenantOwnedModel):
@@ -285,6 +300,11 @@ class AnnualReport(TenantOwnedModel):
         return f"{self.organization} · {self.year}"
 
     @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region
+
+    @property
     def total_income(self):
         return (self.income_government + self.income_donations + self.income_dues + self.income_services
                 + self.income_other)
@@ -305,6 +325,11 @@ class ReportAttachment(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.report.organization.region
 
 
 class Grade(models.TextChoices):
@@ -365,6 +390,11 @@ class EvaluationGrade(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.grade} ({self.awarded_date:%Y})"
+
+    @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region
 
     @staticmethod
     def expiry_for(awarded: datetime.date) -> datetime.date:
@@ -456,6 +486,11 @@ class CreditRecord(TenantOwnedModel):
         return f"{self.organization} · {self.get_list_type_display()} · {self.get_reason_display()}"
 
     @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region
+
+    @property
     def is_active(self) -> bool:
         return self.removed_on is None
 
@@ -489,6 +524,11 @@ class OrgChangeRequest(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.get_status_display()}"
+
+    @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region
 
 
 class ImportStatus(models.TextChoices):
