@@ -10,7 +10,7 @@ from governance.models import AuditEvent
 from governance.standards import make_uscc
 from governance.tenancy import all_tenants, tenant_context
 from orgs import services
-from orgs.models import AnnualReport, CreditRecord, OrgChangeRequest, Organization, OrgKind, OrgStatus
+from orgs.models import AnnualReport, CreditRecord, Organization, OrgChangeRequest, OrgKind, OrgStatus
 from orgs.tests.factories import AnnualReportFactory, MembershipFactory, OrganizationFactory, uscc_for
 
 pytestmark = pytest.mark.django_db
