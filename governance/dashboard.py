@@ -13,6 +13,22 @@ from governance.models import AuditEvent, RegionLevel, User
 from governance.permissions import can_view_audit_log
 
 _panels: list[Callable] = []
+_home_redirects: list[Callable] = []
+
+
+def register_home_redirect(func: Callable) -> Callable:
+    """``func(request) -> url | None``: send a user whose work lives elsewhere (e.g. the portal) there."""
+    if func not in _home_redirects:
+        _home_redirects.append(func)
+    return func
+
+
+def home_redirect(request) -> str | None:
+    for func in _home_redirects:
+        url = func(request)
+        if url:
+            return url
+    return None
 
 
 def register_panel(func: Callable) -> Callable:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,9 @@ def _ancestors(user, region):
 
 @login_required
 def home(request):
+    target = dashboard.home_redirect(request)
+    if target:
+        return redirect(target)
     context = dashboard.home_context(request)
     return render(request, "governance/home.html", context)
 

@@ -31,3 +31,16 @@ def home_panel(request, regions) -> dict | None:
     if permissions.is_org_user(user):
         return {"template": PANEL_TEMPLATE, "portal": True}
     return None
+
+
+def portal_redirect(request):
+    """Organization users who hold no staff role land on their portal instead of the staff home."""
+    from django.urls import reverse
+
+    from governance.models.accounts import STAFF_ROLES, Role
+    from governance.selectors import user_roles
+
+    roles = user_roles(request.user)
+    if Role.ORG_USER in roles and not roles & (set(STAFF_ROLES) | {Role.PARTY_OFFICER, Role.EXPERT}):
+        return reverse("orgs:portal")
+    return None

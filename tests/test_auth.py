@@ -49,7 +49,7 @@ def test_login_with_each_role_lands_on_home(users, username):
                                                 "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert response["Location"] == "/"
-    home = client.get("/")
+    home = client.get("/", follow=True)  # organization users are sent on to their portal
     assert home.status_code == 200
     html = home.content.decode()
     assert SCOPES[username] in html

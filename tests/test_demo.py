@@ -44,7 +44,7 @@ def test_seed_demo_is_idempotent_and_every_login_works(db):
         response = client.post("/accounts/login/", {"username": login.username,
                                                     "password": settings.DEMO_PASSWORD})
         assert response.status_code == 302, f"{login.username} cannot sign in"
-        home = client.get("/")
+        home = client.get("/", follow=True)  # organization users are sent on to their portal
         assert home.status_code == 200
         html = home.content.decode()
         if login.username == "admin":

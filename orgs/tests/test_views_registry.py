@@ -479,8 +479,20 @@ def test_home_panel_counts_the_jurisdiction(tree_a, users, client_for):
     assert 'href="/orgs/"' in body  # navigation entry
 
 
-def test_home_panel_for_organization_users_links_the_portal(tree_a, users, client_for):
+def test_organization_users_land_on_their_portal(tree_a, users, client_for):
     response = client_for(users["org_a"]).get("/")
+    assert response.status_code == 302 and response["Location"] == "/orgs/portal/"
+    page = client_for(users["org_a"]).get("/", follow=True)
+    assert page.status_code == 200 and 'href="/orgs/"' not in page.content.decode()
+
+
+def test_home_panel_links_the_portal_for_staff_who_also_act_for_an_organization(tree_a, users, client_for):
+    from governance import services as core_services
+    from governance.models import Role
+
+    with tenant_context(tree_a["tenant"]):
+        core_services.role_assign(actor=None, user=users["street_a"], region=tree_a["root"], role=Role.ORG_USER)
+    response = client_for(users["street_a"]).get("/")
+    assert response.status_code == 200
     panels = [p for p in response.context["panels"] if p["template"] == "orgs/registry/_home_panel.html"]
-    assert panels and panels[0].get("portal") is True
-    assert 'href="/orgs/"' not in response.content.decode()
+    assert panels
