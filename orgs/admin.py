@@ -19,6 +19,19 @@ from orgs.models import (
 )
 
 
+class InlineTenantMixin:
+    """Inline rows belong to the parent row's tenant (the operator works across tenants)."""
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            instance.tenant_id = form.instance.tenant_id
+            instance.save()
+        formset.save_m2m()
+
+
 class DomainInline(admin.TabularInline):
     model = OrganizationDomain
     extra = 0
@@ -35,7 +48,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TenantAwareAdmin):
+class OrganizationAdmin(InlineTenantMixin, TenantAwareAdmin):
     list_display = ["name", "kind", "uscc", "filing_number", "status", "region", "registered_date"]
     list_filter = ["kind", "status", "party_coverage"]
     search_fields = ["name", "uscc", "filing_number", "legal_representative"]
@@ -45,15 +58,6 @@ class OrganizationAdmin(TenantAwareAdmin):
     inlines = [DomainInline, MembershipInline]
     show_full_result_count = False
 
-    def save_formset(self, request, form, formset, change):
-        # Inline rows belong to the parent organization's tenant (the operator works across tenants).
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for instance in instances:
-            instance.tenant_id = form.instance.tenant_id
-            instance.save()
-        formset.save_m2m()
 
 
 @admin.register(Filing)
@@ -79,7 +83,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(TenantAwareAdmin):
+class AnnualReportAdmin(InlineTenantMixin, TenantAwareAdmin):
     list_display = ["organization", "year", "status", "conclusion", "due_date", "submitted_at"]
     list_filter = ["year", "status", "conclusion"]
     search_fields = ["organization__name", "organization__uscc"]
@@ -87,14 +91,6 @@ class AnnualReportAdmin(TenantAwareAdmin):
     list_select_related = ["organization"]
     inlines = [AttachmentInline]
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for instance in instances:
-            instance.tenant_id = form.instance.tenant_id
-            instance.save()
-        formset.save_m2m()
 
 
 @admin.register(GradeBand)

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from governance.exceptions import ApplicationError
 from governance.models import AuditEvent, StatusChange
@@ -171,7 +171,7 @@ def test_organization_create_invalid_codes(a, tree_a, users, uscc, kind):
 def test_organization_create_duplicate_code_across_tenants(tree_a, tree_b, users):
     with tenant_context(tree_b["tenant"]):
         services.organization_create(actor=users["street_b"], region=tree_b["community"], **create_kwargs())
-    with tenant_context(tree_a["tenant"]):
+    with tenant_context(tree_a["tenant"]), translation.override("en"):
         with Unchanged(), pytest.raises(ValidationError) as info:
             services.organization_create(actor=users["street_a"], region=tree_a["community"], **create_kwargs())
     assert info.value.message_dict == {"uscc": ["This credit code is already registered."]}

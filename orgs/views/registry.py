@@ -222,14 +222,35 @@ def _funding_labels(organization: Organization) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
     _require(permissions.can_create_org(request.user))
-    form = OrganizationForm(request.POST or None, user=request.user)
+    return _organization_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request, pk: int):
+    organization = _staff_organization(request, pk)
+    _require(permissions.can_edit_org(request.user, organization))
+    return _organization_form(request, organization)
+
+
+def _organization_form(request, organization: Organization | None):
+    """Create (``organization`` None) or edit: one form, the service decides and validates."""
+    form = OrganizationForm(request.POST or None, user=request.user, organization=organization)
     if request.method == "POST" and form.is_valid():
-        region = region_get_for_user(user=request.user, pk=form.cleaned_data["region"])
         fields = form.service_fields()
+        region_id = form.cleaned_data["region"]
+        region = None
+        if organization is None or region_id != organization.region_id:
+            region = region_get_for_user(user=request.user, pk=region_id)
         try:
-            organization = services.organization_create(
-                actor=request.user, region=region, domains=form.cleaned_data["domains"], **fields
-            )
+            if organization is None:
+                organization = services.organization_create(
+                    actor=request.user, region=region, domains=form.cleaned_data["domains"], **fields)
+            else:
+                if region is not None:
+                    fields["region"] = region
+                organization = services.organization_update(
+                    actor=request.user, organization=organization, domains=form.cleaned_data["domains"], **fields)
         except ValidationError as exc:
             _apply_errors(form, exc)
         except ApplicationError as exc:
@@ -238,31 +259,6 @@ def organization_create(request):
             messages.success(request, _("Organization saved."))
             _warn_identity(request, organization)
             return redirect("orgs:detail", pk=organization.pk)
-    return render(request, "orgs/registry/organization_form.html", {"form": form, "org": None})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_edit(request, pk: int):
-    organization = _staff_organization(request, pk)
-    _require(permissions.can_edit_org(request.user, organization))
-    form = OrganizationForm(request.POST or None, user=request.user, organization=organization)
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        if form.cleaned_data["region"] != organization.region_id:
-            fields["region"] = region_get_for_user(user=request.user, pk=form.cleaned_data["region"])
-        try:
-            organization = services.organization_update(
-                actor=request.user, organization=organization, domains=form.cleaned_data["domains"], **fields
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Organization saved."))
-            _warn_identity(request, organization)
-            return redirect("orgs:detail", pk=pk)
     return render(request, "orgs/registry/organization_form.html", {"form": form, "org": organization})
 
 

@@ -255,8 +255,8 @@ def filing_create(request):
 
 
 FILING_BUTTONS = {
-    FilingStatus.COMMUNITY_APPROVED: {"label": _("Approve (community review)"), "css": "btn-success"},
-    FilingStatus.FILED: {"label": _("Approve filing (street)"), "css": "btn-success"},
+    FilingStatus.COMMUNITY_APPROVED: {"label": _lazy("Approve (community review)"), "css": "btn-success"},
+    FilingStatus.FILED: {"label": _lazy("Approve filing (street)"), "css": "btn-success"},
 }
 
 
