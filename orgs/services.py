@@ -28,7 +28,7 @@ from governance.models import AuditEvent, Role, StatusChange
 from governance.request_context import get_request_info
 from governance.selectors import user_roles
 from governance.standards import normalize_uscc
-from governance.tenancy import ALL_TENANTS, get_current_tenant
+from governance.tenancy import ALL_TENANTS, all_tenants, get_current_tenant
 from orgs.models import (
     ABNORMAL_REASONS,
     NO_RECTIFICATION_REASONS,
@@ -216,6 +216,16 @@ def _clean_domains(domains) -> list[str]:
     return sorted(codes)
 
 
+def _uscc_taken(org: Organization) -> bool:
+    """Is the credit code used by another organization of ANY tenant?
+
+    The one deliberate cross-tenant read of the registry: row-level security hides other tenants'
+    rows from the tenant's own scope, so the check runs in the explicit all-tenants scope.
+    """
+    with all_tenants():
+        return Organization.objects.filter(uscc=org.uscc).exclude(pk=org.pk).exists()
+
+
 def _organization_errors(org: Organization) -> dict[str, list[str]]:
     """Every field problem of ``org`` as it stands in memory (identity, uniqueness, model rules)."""
     errors: dict[str, list[str]] = {}
@@ -232,7 +242,7 @@ def _organization_errors(org: Organization) -> dict[str, list[str]]:
             _("Choose funding sources from: %(choices)s.") % {"choices": ", ".join(FundingSource.values)}
         )
     # The credit code is a national identifier: unique across all tenants, so look at every tenant.
-    if org.uscc and "uscc" not in errors and Organization.unscoped.filter(uscc=org.uscc).exclude(pk=org.pk).exists():
+    if org.uscc and "uscc" not in errors and _uscc_taken(org):
         errors["uscc"] = [_("This credit code is already registered.")]
     if org.filing_number and Organization.unscoped.filter(
         tenant_id=org.tenant_id, filing_number=org.filing_number
@@ -261,7 +271,7 @@ def _save_organization(org: Organization, **save_kwargs) -> None:
         with transaction.atomic():
             org.save(**save_kwargs)
     except IntegrityError as exc:
-        if org.uscc and Organization.unscoped.filter(uscc=org.uscc).exclude(pk=org.pk).exists():
+        if org.uscc and _uscc_taken(org):
             raise ValidationError({"uscc": [_("This credit code is already registered.")]}) from exc
         if org.filing_number and Organization.unscoped.filter(
             tenant_id=org.tenant_id, filing_number=org.filing_number

@@ -43,7 +43,8 @@ case "${1:-}" in
   test)
     setup
     shift || true
-    echo "==> running the test suite on ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-the embedded default (SQLite)}${REDIS_URL:+ + Redis}"
+    if [ -n "${DATABASE_URL:-}" ]; then db="PostgreSQL"; else db="the embedded default (SQLite)"; fi
+    echo "==> running the test suite on ${db}${REDIS_URL:+ + Redis}"
     .venv/bin/python manage.py makemigrations --check --dry-run -v 0
     .venv/bin/ruff check .
     # -n: run in parallel on every core; exit code 5 (no tests collected) fails like any other error.

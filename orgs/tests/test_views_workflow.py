@@ -62,6 +62,8 @@ def make_org(tree, region_key="community", **fields) -> Organization:
 def refresh(tree, obj):
     with tenant_context(tree["tenant"]):
         obj.refresh_from_db()
+        if isinstance(obj, Filing):
+            obj.organization  # noqa: B018 - load it inside the tenant (RLS hides it outside)
     return obj
 
 
