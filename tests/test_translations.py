@@ -34,3 +34,21 @@ def test_every_string_in_the_source_is_in_the_catalogue(tmp_path):
     )
     fresh = polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     assert _problems(fresh) == [], "run `make messages` and translate the new strings"
+
+
+def test_gettext_is_imported_under_names_xgettext_knows():
+    """``makemessages`` only extracts calls named _, gettext, gettext_lazy, … — never an alias like _lazy."""
+    import re
+
+    allowed = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
+               "npgettext", "npgettext_lazy"}
+    pattern = re.compile(r"from django\.utils\.translation import .*\bas (\w+)")
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if ".venv" in path.parts or "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = pattern.search(line)
+            if match and match.group(1) not in allowed:
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []

@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from governance.exceptions import ApplicationError
@@ -163,13 +162,13 @@ def key_field_labels() -> str:
 
 SUBNAV = (
     # (url name, label, who sees it: "staff", "registry" (staff and organization users) or "org")
-    ("orgs:list", _lazy("Organizations"), "staff"),
-    ("orgs:filing-list", _lazy("Filings"), "registry"),
-    ("orgs:report-list", _lazy("Annual reports"), "registry"),
-    ("orgs:campaign-list", _lazy("Campaigns"), "staff"),
-    ("orgs:credit-list", _lazy("Credit lists"), "registry"),
-    ("orgs:change-request-list", _lazy("Change requests"), "staff"),
-    ("orgs:portal", _lazy("Our organization"), "org"),
+    ("orgs:list", gettext_lazy("Organizations"), "staff"),
+    ("orgs:filing-list", gettext_lazy("Filings"), "registry"),
+    ("orgs:report-list", gettext_lazy("Annual reports"), "registry"),
+    ("orgs:campaign-list", gettext_lazy("Campaigns"), "staff"),
+    ("orgs:credit-list", gettext_lazy("Credit lists"), "registry"),
+    ("orgs:change-request-list", gettext_lazy("Change requests"), "staff"),
+    ("orgs:portal", gettext_lazy("Our organization"), "org"),
 )
 
 
@@ -255,8 +254,8 @@ def filing_create(request):
 
 
 FILING_BUTTONS = {
-    FilingStatus.COMMUNITY_APPROVED: {"label": _lazy("Approve (community review)"), "css": "btn-success"},
-    FilingStatus.FILED: {"label": _lazy("Approve filing (street)"), "css": "btn-success"},
+    FilingStatus.COMMUNITY_APPROVED: {"label": gettext_lazy("Approve (community review)"), "css": "btn-success"},
+    FilingStatus.FILED: {"label": gettext_lazy("Approve filing (street)"), "css": "btn-success"},
 }
 
 
