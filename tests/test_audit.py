@@ -525,3 +525,25 @@ def test_auditor_at_tenant_root_sees_tenant_wide_events(users, tree_a, client_fo
     assert listed  # user events have no region; only the root's auditors see them
     listed = _listed(client_for(users["auditor_a"]).get("/audit/", {"action": "user.create"}))
     assert listed == []
+
+
+def test_audit_rows_refuse_bulk_update_and_delete_and_survive_user_deletion(tree_a, users):
+    from governance.models import AuditEvent, User
+    from governance.tenancy import all_tenants, tenant_context
+
+    with tenant_context(tree_a["tenant"]):
+        actor = users["street2_a"]
+        event = AuditEvent.objects.create(tenant=tree_a["tenant"], actor=actor, actor_repr=str(actor),
+                                          action="test.event")
+        with pytest.raises(RuntimeError):
+            AuditEvent.objects.filter(pk=event.pk).update(action="forged")
+        with pytest.raises(RuntimeError):
+            AuditEvent.objects.filter(pk=event.pk).delete()
+        with pytest.raises(RuntimeError):
+            AuditEvent.unscoped.filter(pk=event.pk).update(action="forged")
+    with all_tenants():
+        actor_pk = actor.pk
+        User.objects.get(pk=actor_pk).delete()
+        kept = AuditEvent.objects.get(pk=event.pk)
+    assert kept.action == "test.event"
+    assert kept.actor_id == actor_pk  # history is not rewritten when the account goes

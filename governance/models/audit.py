@@ -3,7 +3,28 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from governance.tenancy import TenantOwnedModel
+from governance.tenancy import TenantManager, TenantOwnedModel, TenantQuerySet
+
+
+class AppendOnlyQuerySet(TenantQuerySet):
+    """Bulk UPDATE/DELETE are refused too, not only ``save()``/``delete()`` of one row."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("audit events are append-only")
+
+    def delete(self):
+        raise RuntimeError("audit events are append-only")
+
+    def _raw_delete(self, using):
+        raise RuntimeError("audit events are append-only")
+
+
+class AuditEventManager(TenantManager.from_queryset(AppendOnlyQuerySet)):
+    pass
+
+
+class UnscopedAuditEventManager(models.Manager.from_queryset(AppendOnlyQuerySet)):
+    pass
 
 
 class AuditEvent(TenantOwnedModel):
@@ -15,8 +36,10 @@ class AuditEvent(TenantOwnedModel):
 
     rls_commands = ("SELECT", "INSERT")
 
+    # DO_NOTHING without a database constraint: deleting a user never rewrites history (actor_repr
+    # keeps the name, actor_id the id).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.DO_NOTHING,
         related_name="+", db_constraint=False,
     )
     actor_repr = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -35,7 +58,10 @@ class AuditEvent(TenantOwnedModel):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    objects = AuditEventManager()
+    unscoped = UnscopedAuditEventManager()
+
+    class Meta(TenantOwnedModel.Meta):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]

@@ -368,6 +368,10 @@ def test_export_returns_every_filtered_row(tree_a, users, client_for):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == IMPORT_COLUMNS[0].label
     assert {row[0] for row in rows[1:] if row[0]} == foundations
+    with tenant_context(tree_a["tenant"]):
+        event = AuditEvent.objects.get(action="organization.export")
+    assert event.actor_id == users["street_a"].pk
+    assert event.changes == {"filters": {"kind": "foundation"}, "rows": 23}
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -139,8 +139,11 @@ def organization_export(request):
 
     _require(_is_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)
-    queryset = selectors.organization_list(user=request.user, filters=form.filters())
-    return xlsx_response(organizations_to_xlsx(queryset), export_filename(_("Social organizations")))
+    filters = form.filters()
+    queryset = selectors.organization_list(user=request.user, filters=filters)
+    content = organizations_to_xlsx(queryset)
+    services.organization_export_record(actor=request.user, filters=filters, rows=queryset.count())
+    return xlsx_response(content, export_filename(_("Social organizations")))
 
 
 # --- detail ----------------------------------------------------------------------------------
