@@ -20,11 +20,11 @@ class AppendOnlyQuerySet(TenantQuerySet):
 
 
 class AuditEventManager(TenantManager.from_queryset(AppendOnlyQuerySet)):
-    pass
+    """The fail-closed tenant manager, with append-only querysets."""
 
 
 class UnscopedAuditEventManager(models.Manager.from_queryset(AppendOnlyQuerySet)):
-    pass
+    """Base manager (related access, deletion collector): append-only as well."""
 
 
 class AuditEvent(TenantOwnedModel):

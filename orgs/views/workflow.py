@@ -209,22 +209,25 @@ def mark_report(user, report: AnnualReport, today) -> None:
     report.show_submit = REPORT_WORKFLOW.can(report, ReportStatus.SUBMITTED, user)
 
 
+def status_tabs(request, queryset, choices) -> tuple[str, list[dict]]:
+    """The ``?status=`` asked for (or "") and one tab per status with its count (one grouped query)."""
+    status = request.GET.get("status") or ""
+    if status not in choices.values:
+        status = ""
+    counts = {row["status"]: row["n"] for row in queryset.values("status").annotate(n=Count("id")).order_by()}
+    tabs = [{"code": "", "label": _("All"), "count": sum(counts.values()), "active": not status}]
+    tabs += [{"code": code, "label": label, "count": counts.get(code, 0), "active": status == code}
+             for code, label in choices.choices]
+    return status, tabs
+
+
 # --- filings ---------------------------------------------------------------------------------
 
 
 @login_required
 def filing_list(request):
     require(uses_registry(request.user))
-    status = request.GET.get("status") or ""
-    if status not in FilingStatus.values:
-        status = ""
-    counts = {
-        row["status"]: row["n"]
-        for row in selectors.filing_list(user=request.user).values("status").annotate(n=Count("id")).order_by()
-    }
-    tabs = [{"code": "", "label": _("All"), "count": sum(counts.values()), "active": not status}]
-    tabs += [{"code": code, "label": label, "count": counts.get(code, 0), "active": status == code}
-             for code, label in FilingStatus.choices]
+    status, tabs = status_tabs(request, selectors.filing_list(user=request.user), FilingStatus)
     page = paginate(request, selectors.filing_list(user=request.user, status=status or None))
     for filing in page.object_list:
         filing.needs_action = bool(FILING_WORKFLOW.allowed_targets(filing, request.user))
@@ -633,17 +636,7 @@ def credit_rectify(request, pk: int):
 @login_required
 def change_request_list(request):
     require(is_registry_staff(request.user))
-    status = request.GET.get("status") or ""
-    if status not in ChangeRequestStatus.values:
-        status = ""
-    counts = {
-        row["status"]: row["n"]
-        for row in selectors.change_request_list(user=request.user).values("status").annotate(n=Count("id"))
-        .order_by()
-    }
-    tabs = [{"code": "", "label": _("All"), "count": sum(counts.values()), "active": not status}]
-    tabs += [{"code": code, "label": label, "count": counts.get(code, 0), "active": status == code}
-             for code, label in ChangeRequestStatus.choices]
+    status, tabs = status_tabs(request, selectors.change_request_list(user=request.user), ChangeRequestStatus)
     queryset = selectors.change_request_list(user=request.user, status=status or None).order_by(
         Case(When(status=ChangeRequestStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()),
         "-requested_at", "-id",
