@@ -10,12 +10,30 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from governance import checks  # noqa: F401  (registers system checks)
+        from governance.periodic import sync_periodic_tasks
         from governance.tenancy import ensure_row_level_security
+
+        self._plug_into_registry()
 
         def _after_migrate(sender, using="default", **kwargs):
             # post_migrate fires once per app after *all* migrations ran; doing it once is enough.
             if sender.label == self.label:
                 ensure_row_level_security(using=using)
+                sync_periodic_tasks()
 
         post_migrate.connect(_after_migrate, dispatch_uid="governance_rls", weak=False)
 
+    @staticmethod
+    def _plug_into_registry():
+        """The core's own menu entries and audit labels, declared like any app's."""
+        from governance import registry
+        from governance.audit_actions import GovernanceAudit
+        from governance.permissions import can_view_audit_log
+
+        registry.register_section("workbench", _("Workbench"), order=0)
+        registry.register_section("system", _("System"), order=90)
+        registry.register_nav(section="workbench", label=_("Home and to-do"), url_name="home", order=0)
+        registry.register_nav(section="system", label=_("Jurisdiction"), url_name="region-list", order=0)
+        registry.register_nav(section="system", label=_("Audit log"), url_name="audit-list", order=10,
+                              visible=can_view_audit_log)
+        registry.register_audit_actions(GovernanceAudit)

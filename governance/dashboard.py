@@ -1,41 +1,27 @@
 """Home dashboard: the user's jurisdiction and live counts.
 
 The core assembles dashboards from every app's selectors (DESIGN.md §4); domain apps add their
-panels through ``register_panel`` in their ``AppConfig.ready()`` so the core does not import them.
+panels and to-do providers through ``governance.registry`` in their ``AppConfig.ready()`` so the core does
+not import them. The first block of the home page is the user's to-do list (待办).
 """
-
-from collections.abc import Callable
 
 from django.utils import timezone
 
-from governance import selectors
-from governance.models import AuditEvent, RegionLevel, User
+from governance import registry, selectors
+from governance.models import RegionLevel, User
 from governance.permissions import can_view_audit_log
 
-_panels: list[Callable] = []
-_home_redirects: list[Callable] = []
-
-
-def register_home_redirect(func: Callable) -> Callable:
-    """``func(request) -> url | None``: send a user whose work lives elsewhere (e.g. the portal) there."""
-    if func not in _home_redirects:
-        _home_redirects.append(func)
-    return func
+# Kept for callers of the first API; apps declare panels and redirects through ``governance.registry``.
+register_panel = registry.register_panel
+register_home_redirect = registry.register_home_redirect
 
 
 def home_redirect(request) -> str | None:
-    for func in _home_redirects:
+    for func in registry.home_redirects():
         url = func(request)
         if url:
             return url
     return None
-
-
-def register_panel(func: Callable) -> Callable:
-    """``func(request, regions) -> dict | None`` adds a panel (title, template, context) to the home page."""
-    if func not in _panels:
-        _panels.append(func)
-    return func
 
 
 def home_context(request) -> dict:
@@ -51,12 +37,14 @@ def home_context(request) -> dict:
         "region_stats": stats,
         "roles": sorted({a for a in selectors.user_roles(user)}),
         "panels": [],
+        "todos": registry.todo_items(user),
     }
     if user.tenant_id and can_view_audit_log(user):
         today = timezone.localdate()
-        context["audit_today"] = AuditEvent.objects.filter(created_at__date=today).count()
+        # Scoped like the audit log itself: an auditor counts the events of their subtree only.
+        context["audit_today"] = selectors.audit_event_list(user=user).filter(created_at__date=today).count()
         context["user_count"] = User.objects.filter(tenant_id=user.tenant_id, is_active=True).count()
-    for panel in _panels:
+    for panel in registry.panels():
         result = panel(request, regions)
         if result:
             context["panels"].append(result)

@@ -23,7 +23,7 @@ class RegionFilterForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Object or request id"), required=False)
-    action = forms.CharField(label=_("Action"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("Actor"), required=False)
     object_type = forms.ModelChoiceField(label=_("Object type"), queryset=ContentType.objects.none(), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -31,6 +31,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from governance.registry import audit_action_choices
+
+        choices = sorted(((code, str(label)) for code, label in audit_action_choices()), key=lambda c: c[1])
+        self.fields["action"].choices = [("", _("All actions")), *choices]
         self.fields["object_type"].queryset = ContentType.objects.filter(
             app_label__in=["governance", "orgs", "projects", "grid", "party"]
         ).order_by("app_label", "model")

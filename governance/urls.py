@@ -25,6 +25,7 @@ urlpatterns = [
     path("regions/", views.region_list, name="region-list"),
     path("regions/<int:pk>/", views.region_detail, name="region-detail"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("nav/badges/", views.nav_badges, name="nav-badges"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("orgs/", include("orgs.urls")),

@@ -48,6 +48,16 @@ def home(request):
 
 
 @login_required
+@require_GET
+def nav_badges(request):
+    """The sidebar's badge counts, fetched by htmx after the page loaded (pages stay at their query budget)."""
+    from governance.context_processors import nav_badge_counts
+
+    badges = sorted(nav_badge_counts(request.user).items())
+    return render(request, "governance/_nav_badges.html", {"badges": badges})
+
+
+@login_required
 def region_list(request):
     form = RegionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

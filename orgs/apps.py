@@ -10,19 +10,25 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from orgs import importing  # noqa: F401 - registers the import Celery task
 
-        self._register_registry_ui()
+        self._plug_into_core()
 
     @staticmethod
-    def _register_registry_ui():
-        """The registry's home-page panel and its navigation entry (the core does not import orgs)."""
-        from governance.context_processors import register_nav
-        from governance.dashboard import register_home_redirect, register_panel
-        from governance.models.accounts import Role
+    def _plug_into_core():
+        """Menu, 待办, home panel, demo seeder, beat schedule and audit labels (the core does not import orgs)."""
+        from governance import registry
+        from orgs import navigation
+        from orgs.audit import OrgsAudit
         from orgs.dashboard import home_panel, portal_redirect
+        from orgs.demo import seed_for_demo
 
-        register_panel(home_panel)
-        register_home_redirect(portal_redirect)
-        register_nav(_("Social organizations"), "orgs:list", roles={
-            Role.TENANT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.AUDITOR,
-        })
-        register_nav(_("Our organization"), "orgs:portal", roles={Role.ORG_USER})
+        navigation.register()
+        registry.register_panel(home_panel)
+        registry.register_home_redirect(portal_redirect)
+        registry.register_audit_actions(OrgsAudit)
+        registry.register_seeder("orgs", seed_for_demo, layer=20,
+                                 help="organizations, annual reports, grades and credit records")
+        registry.register_periodic_task(
+            "orgs: daily credit-list and grade rules", "orgs.apply_credit_rules",
+            crontab={"minute": "30", "hour": "2"},
+            description="Credit lists (MCA Order 60) and evaluation-grade expiry, per tenant.",
+        )

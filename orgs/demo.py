@@ -622,3 +622,12 @@ def seed_orgs_demo(*, counts: dict[str, int] | None = None, seed: int = DEFAULT_
                     result.memberships.append(link)
         results.append(result)
     return results
+
+
+def seed_for_demo(*, scale: int | None = None, stdout=None) -> None:
+    """The registry's demo seeder (``manage.py seed_demo``): 300 organizations in Hengyang (or ``scale``)."""
+    hengyang = scale or DEMO_COUNTS["hengyang"]
+    counts = {"hengyang": hengyang, "zhuzhou": DEMO_COUNTS["zhuzhou"]}
+    for result in seed_orgs_demo(counts=counts):
+        if stdout is not None:
+            stdout.write(f"  {result.summary()}")

@@ -25,6 +25,8 @@ VIEW_ROLES = frozenset({
 EDIT_ROLES = frozenset({Role.TENANT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
 # Street-level decisions (status, approvals, grades, credit lists).
 STREET_ROLES = frozenset({Role.TENANT_ADMIN, Role.STREET_STAFF})
+# Everyone who uses the registry's workflow pages: staff of a subtree and organization users (own rows only).
+REGISTRY_USER_ROLES = VIEW_ROLES | {Role.ORG_USER}
 
 _MEMBERSHIP_CACHE_ATTR = "_orgs_membership_cache"
 

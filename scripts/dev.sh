@@ -32,9 +32,6 @@ case "${1:-}" in
     setup
     .venv/bin/python manage.py migrate --noinput -v 0
     .venv/bin/python manage.py seed_demo
-    if .venv/bin/python manage.py help seed_orgs >/dev/null 2>&1; then
-      .venv/bin/python manage.py seed_orgs
-    fi
     echo
     echo "==> 社区治理综合管理平台 is starting at http://${HOST}:${PORT}/  (admin: http://${HOST}:${PORT}/admin/, API docs: http://${HOST}:${PORT}/api/docs/)"
     echo "    Sign in with one of the demo logins above. Stop with Ctrl+C."

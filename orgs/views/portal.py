@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from governance import registry
 from governance.exceptions import ApplicationError
 from governance.selectors import get_object_for_user_or_404
 from orgs import permissions, selectors, services
@@ -52,7 +53,8 @@ def portal(request):
         change_request.rows = change_rows(change_request)
         by_id[change_request.organization_id].portal_changes.append(change_request)
     return render(request, "orgs/portal/portal.html", {"organizations": organizations, "today": today,
-                                                       "subnav": subnav(user, "orgs:portal")})
+                                                       "subnav": subnav(user, "orgs:portal"),
+                                                       "todos": registry.todo_items(user)})
 
 
 @login_required

@@ -1,0 +1,14 @@
+"""Audit actions of the core, with their translated labels (registered in ``GovernanceConfig.ready``)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceAudit(models.TextChoices):
+    TENANT_CREATE = "tenant.create", _("Create tenant")
+    REGION_CREATE = "region.create", _("Create region")
+    REGION_UPDATE = "region.update", _("Change region")
+    REGION_LOAD_DIVISIONS = "region.load_divisions", _("Load division codes")
+    USER_CREATE = "user.create", _("Create user")
+    ROLE_ASSIGN = "role.assign", _("Assign role")
+    ROLE_REVOKE = "role.revoke", _("Revoke role")
