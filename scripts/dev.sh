@@ -44,6 +44,7 @@ case "${1:-}" in
     echo "==> running the test suite on ${db}${REDIS_URL:+ + Redis}"
     .venv/bin/python manage.py makemigrations --check --dry-run -v 0
     .venv/bin/ruff check .
+    .venv/bin/lint-imports --no-cache   # layer contracts of pyproject.toml (the core imports no domain app, …)
     # -n: run in parallel on every core; exit code 5 (no tests collected) fails like any other error.
     .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --create-db -p no:cacheprovider "$@"
     ;;
