@@ -1,5 +1,7 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from governance import registry
 from governance.demo import seed_demo
@@ -37,6 +39,12 @@ class Command(BaseCommand):
             if not options["quiet"]:
                 self.stdout.write(f"==> {seeder.name}: {seeder.help}")
             seeder.func(scale=options["scale"], stdout=None if options["quiet"] else self.stdout)
+        if connection.vendor == "postgresql":
+            # Fresh statistics after a bulk load: without them the planner takes every table for empty and
+            # picks nested loops (a list page of 12,000 annual reports took 1 s instead of 20 ms).
+            tables = sorted({model._meta.db_table for model in apps.get_models()})
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS("Demo logins (password: %s)" % settings.DEMO_PASSWORD))
