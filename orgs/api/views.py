@@ -214,7 +214,9 @@ class FilingListCreateView(SchemaSafeMixin, generics.ListAPIView):
     filter_backends: list = []
 
     def get_scoped_queryset(self):
-        return selectors.filing_list(user=self.request.user, status=self.request.query_params.get("status") or None)
+        return selectors.filing_list(
+            user=self.request.user, status=self.request.query_params.get("status") or None
+        ).prefetch_related("organization__domains")
 
     @extend_schema(request=s.FilingInputSerializer, responses={201: s.FilingOutputSerializer, **ERRORS})
     def post(self, request):
