@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a parameter: NUL characters get a 400 (PostgreSQL refuses them in text).
+    "governance.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,6 +191,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Error pages (governance.errors): the CSRF failure page in Chinese, like the 400/403/404/500 handlers.
+CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -198,12 +202,16 @@ REST_FRAMEWORK = {
     # (re-authenticate) rather than a 403; browser sessions still authenticate when no token is sent.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "governance.api.authentication.TenantTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "governance.api.authentication.CsrfSessionAuthentication",
     ],
+    # JSON only, in and out: the OpenAPI document states it and every other body type gets a 415.
+    "DEFAULT_PARSER_CLASSES": ["governance.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "governance.api.filtering.StrictFilterBackend",
+        "governance.api.filtering.StrictOrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.StandardPagination",
@@ -223,11 +231,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Documents the error envelope of every status each operation can answer (governance.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.api.schema.document_errors",
+    ],
     # Several models have a ``status`` field with different choices: name the enums, so the schema is
     # stable and ``check --deploy`` (which generates it) stays free of warnings.
     "ENUM_NAME_OVERRIDES": {
         "OrgStatusEnum": "orgs.models.OrgStatus",
         "FilingStatusEnum": "orgs.models.FilingStatus",
+        "ManualOrgStatusEnum": "orgs.api.serializers.MANUAL_STATUS_CHOICES",
+        "FilingTargetStatusEnum": "orgs.api.serializers.FILING_TARGET_CHOICES",
     },
 }
 

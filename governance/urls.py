@@ -37,3 +37,9 @@ urlpatterns = [
 ]
 
 # Uploaded files are never served as public media: each app streams them after its access check.
+
+# Error pages: the envelope under /api/, Chinese pages extending base.html elsewhere (governance.errors).
+handler400 = "governance.errors.bad_request"
+handler403 = "governance.errors.permission_denied"
+handler404 = "governance.errors.page_not_found"
+handler500 = "governance.errors.server_error"

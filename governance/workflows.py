@@ -28,7 +28,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
-from governance.exceptions import ApplicationError
+from governance.exceptions import ApplicationError, ConflictError
 from governance.models import StatusChange
 
 Permission = Callable[[Any, models.Model], bool]
@@ -62,7 +62,7 @@ class Workflow:
             setattr(obj, self.field, current)
             permission = self.transitions.get(current, {}).get(to)
             if permission is None:
-                raise ApplicationError(
+                raise ConflictError(
                     _("This step is not possible: %(from)s → %(to)s.")
                     % {"from": _display(obj, self.field, current), "to": _display(obj, self.field, to)},
                     extra={"from": current, "to": to},

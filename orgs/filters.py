@@ -3,7 +3,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from orgs.models import CreditList, Grade, Organization, OrgKind, OrgStatus, PartyCoverage, ServiceDomain
+from governance.api.filtering import IdFilter
+from orgs.models import (
+    CreditList,
+    Filing,
+    FilingStatus,
+    Grade,
+    Organization,
+    OrgKind,
+    OrgStatus,
+    PartyCoverage,
+    ServiceDomain,
+)
 
 ORDERING_CHOICES = [
     ("name", _("Name")),
@@ -22,7 +33,7 @@ class OrganizationFilter(django_filters.FilterSet):
     grade = django_filters.ChoiceFilter(choices=[*Grade.choices, ("none", _("No valid grade"))], label=_("Grade"))
     credit = django_filters.ChoiceFilter(choices=[*CreditList.choices, ("none", _("Not listed"))],
                                          label=_("Credit list"))
-    region = django_filters.NumberFilter(label=_("Region (subtree)"))
+    region = IdFilter(label=_("Region (subtree)"))
     party_coverage = django_filters.ChoiceFilter(choices=[c for c in PartyCoverage.choices if c[0]],
                                                  label=_("Party coverage"))
     ordering = django_filters.ChoiceFilter(choices=ORDERING_CHOICES, label=_("Sort by"), empty_label=None)
@@ -30,3 +41,23 @@ class OrganizationFilter(django_filters.FilterSet):
     class Meta:
         model = Organization
         fields: list[str] = []  # every filter is declared above; orgs.selectors applies them
+
+
+class FilingFilter(django_filters.FilterSet):
+    """Query parameters of the filing list API."""
+
+    status = django_filters.ChoiceFilter(choices=FilingStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Filing
+        fields: list[str] = []
+
+
+class StatsFilter(django_filters.FilterSet):
+    """Query parameters of the registry statistics API."""
+
+    region = IdFilter(label=_("Region (subtree)"))
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []

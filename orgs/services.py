@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_record, diff, snapshot
-from governance.exceptions import ApplicationError
+from governance.exceptions import ApplicationError, ConflictError
 from governance.models import AuditEvent, Role, StatusChange
 from governance.request_context import get_request_info
 from governance.selectors import user_roles
@@ -380,9 +380,9 @@ def organization_set_status(*, actor, organization: Organization, status: str, n
     note = _required_text(note, "note")
     current = Organization.unscoped.select_for_update().values_list("status", flat=True).get(pk=organization.pk)
     if current in (OrgStatus.PENDING, OrgStatus.REJECTED):
-        raise ApplicationError(_("The status of a filing under review changes through the filing workflow."))
+        raise ConflictError(_("The status of a filing under review changes through the filing workflow."))
     if current == status:
-        raise ApplicationError(_("The organization already has this status."))
+        raise ConflictError(_("The organization already has this status."))
     organization.status = status
     organization.save(update_fields=["status", "updated_at"])
     StatusChange.objects.create(
@@ -455,7 +455,7 @@ def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
         raise ApplicationError(_("You may not submit a filing in this region."))
     name = (fields.get("name") or "").strip()
     if name and Organization.objects.filter(name=name, status=OrgStatus.PENDING).exists():
-        raise ApplicationError(_("A filing for “%(name)s” is already under review.") % {"name": name})
+        raise ConflictError(_("A filing for “%(name)s” is already under review.") % {"name": name})
     org, codes = _build_organization(
         region=region, domains=domains,
         values={**fields, "kind": OrgKind.COMMUNITY_GROUP, "status": OrgStatus.PENDING},
@@ -596,7 +596,7 @@ def annual_report_save(*, actor, report: AnnualReport, **fields) -> AnnualReport
     _reject_unknown_fields(fields, REPORT_FIELDS)
     _lock_report_status(report)
     if report.status not in (ReportStatus.OPEN, ReportStatus.RETURNED):
-        raise ApplicationError(_("This annual report can no longer be changed."))
+        raise ConflictError(_("This annual report can no longer be changed."))
     if not can_edit_report(actor, report):
         raise ApplicationError(_("You may not change this annual report."))
     names = list(fields)
@@ -724,8 +724,8 @@ def grade_award(*, actor, organization: Organization, score: int, awarded_date, 
     _not_in_future(awarded_date, "awarded_date")
     reasons = grade_eligibility(organization=organization, on_date=awarded_date)
     if reasons:
-        raise ApplicationError(_("This organization cannot be evaluated: %(reasons)s")
-                               % {"reasons": " ".join(reasons)}, extra={"reasons": reasons})
+        raise ConflictError(_("This organization cannot be evaluated: %(reasons)s")
+                            % {"reasons": " ".join(reasons)}, extra={"reasons": reasons})
     grade = EvaluationGrade(
         tenant_id=organization.tenant_id, organization=organization, score=score,
         grade=grade_for_score(tenant=organization.tenant, score=score), awarded_date=awarded_date,

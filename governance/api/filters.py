@@ -1,14 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from governance.api.filtering import IdFilter
 from governance.models import Region, RegionLevel
 
 
 class RegionFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent id"))
+    parent = IdFilter(field_name="parent_id", label=_("parent id"))
     level = django_filters.TypedChoiceFilter(choices=RegionLevel.choices, coerce=int, label=_("level"))
     code_prefix = django_filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("code prefix"))
-    within = django_filters.NumberFilter(method="filter_within", label=_("inside the subtree of region id"))
+    within = IdFilter(method="filter_within", label=_("inside the subtree of region id"))
     search = django_filters.CharFilter(method="filter_search", label=_("name or code"))
 
     class Meta:

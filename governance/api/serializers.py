@@ -27,6 +27,7 @@ class MeOutputSerializer(serializers.ModelSerializer):
     tenant = TenantOutputSerializer(allow_null=True)
     roles = RoleOutputSerializer(many=True)
     display_name = serializers.CharField(source="__str__")
+    email = serializers.CharField(read_only=True, help_text=_("email address, or empty"))  # "" is no format: email
 
     class Meta:
         model = User
@@ -45,8 +46,10 @@ class RegionOutputSerializer(serializers.ModelSerializer):
 
 
 class TokenInputSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("username"))
-    password = serializers.CharField(label=_("password"), style={"input_type": "password"}, trim_whitespace=False)
+    # Bounded: a longer username cannot exist, and django-axes stores it in a 255-character column.
+    username = serializers.CharField(label=_("username"), max_length=150)
+    password = serializers.CharField(label=_("password"), style={"input_type": "password"}, trim_whitespace=False,
+                                     max_length=1024)
 
 
 class TokenOutputSerializer(serializers.Serializer):

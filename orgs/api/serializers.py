@@ -18,6 +18,15 @@ from orgs.models import (
     OrgStatus,
     ServiceDomain,
 )
+from orgs.services import MANUAL_STATUSES
+from orgs.workflows import FILING_WORKFLOW
+
+# Input enums list only what the services accept, so the OpenAPI document promises no refused value.
+MANUAL_STATUS_CHOICES = [(status, OrgStatus(status).label) for status in MANUAL_STATUSES]
+FILING_TARGET_CHOICES = [
+    (status, label) for status, label in FilingStatus.choices
+    if any(status in targets for targets in FILING_WORKFLOW.transitions.values())
+]
 
 
 class OrganizationOutputSerializer(serializers.ModelSerializer):
@@ -31,6 +40,9 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
     domains = serializers.SerializerMethodField()
     current_grade = serializers.CharField(allow_null=True, read_only=True, default=None)
     credit_list = serializers.CharField(allow_null=True, read_only=True, default=None)
+    # Not EmailField: the address is optional, and "" is no ``format: email`` (the OpenAPI document must
+    # describe what is really sent).
+    email = serializers.CharField(read_only=True, help_text=_("email address, or empty"))
 
     class Meta:
         model = Organization
@@ -63,7 +75,8 @@ class OrganizationInputSerializer(serializers.Serializer):
     established_date = serializers.DateField(required=False, allow_null=True)
     registered_date = serializers.DateField(required=False, allow_null=True)
     supervising_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    status = serializers.ChoiceField(choices=OrgStatus.choices, required=False)
+    # Only the statuses the service accepts (pending/rejected belong to the filing workflow).
+    status = serializers.ChoiceField(choices=MANUAL_STATUS_CHOICES, required=False)
     staff_fulltime = serializers.IntegerField(min_value=0, required=False)
     staff_social_workers = serializers.IntegerField(min_value=0, required=False)
     retired_cadre_leaders = serializers.IntegerField(min_value=0, required=False)
@@ -84,7 +97,7 @@ class OrganizationUpdateSerializer(OrganizationInputSerializer):
 
 
 class StatusInputSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=OrgStatus.choices)
+    status = serializers.ChoiceField(choices=MANUAL_STATUS_CHOICES)
     note = serializers.CharField()
 
 
@@ -97,6 +110,8 @@ class PortalUpdateResultSerializer(serializers.Serializer):
 class AnnualReportOutputSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display")
     conclusion_display = serializers.CharField(source="get_conclusion_display")
+    # "" until the report is reviewed: documented as part of the enum.
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, allow_blank=True, read_only=True)
     total_income = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     attachments = serializers.SerializerMethodField()
 
@@ -197,14 +212,23 @@ class FilingInputSerializer(serializers.Serializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=FilingStatus.choices)
+    to = serializers.ChoiceField(choices=FILING_TARGET_CHOICES)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ChoiceCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class StatsOutputSerializer(serializers.Serializer):
+    """What ``orgs.selectors.organization_stats`` returns (a test compares the keys)."""
+
     total = serializers.IntegerField()
-    by_kind = serializers.ListField(child=serializers.DictField())
-    by_domain = serializers.ListField(child=serializers.DictField())
-    by_status = serializers.ListField(child=serializers.DictField())
-    by_grade = serializers.ListField(child=serializers.DictField())
-    by_credit = serializers.ListField(child=serializers.DictField())
+    region = serializers.IntegerField(allow_null=True, help_text=_("the region id asked for, or null"))
+    by_kind = ChoiceCountSerializer(many=True)
+    by_domain = ChoiceCountSerializer(many=True)
+    by_status = ChoiceCountSerializer(many=True)
+    by_grade = ChoiceCountSerializer(many=True)
+    by_credit_list = ChoiceCountSerializer(many=True)

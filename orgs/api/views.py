@@ -8,13 +8,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api.filtering import SelectorFilterBackend
+from governance.api.filtering import MAX_ID, SelectorFilterBackend
 from governance.api.serializers import ErrorSerializer
 from governance.api.views import SchemaSafeMixin
 from governance.selectors import region_get_for_user
 from orgs import permissions, selectors, services
 from orgs.api import serializers as s
-from orgs.filters import OrganizationFilter
+from orgs.filters import FilingFilter, OrganizationFilter, StatsFilter
 from orgs.models import AnnualReport, CreditRecord, EvaluationGrade, Filing, Organization, ReportAttachment
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
@@ -96,13 +96,13 @@ class OrganizationStatusView(APIView):
         return Response(s.OrganizationOutputSerializer(_organization(request, pk)).data)
 
 
-@extend_schema(tags=["orgs"], parameters=[OpenApiParameter("region", int, description="region id (subtree)")],
-               responses={200: s.StatsOutputSerializer, **ERRORS})
+@extend_schema(tags=["orgs"], responses={200: s.StatsOutputSerializer, **ERRORS}, parameters=[
+    OpenApiParameter("region", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                     description="region id (subtree)")])
 class OrganizationStatsView(APIView):
     def get(self, request):
-        region = None
-        if request.query_params.get("region"):
-            region = region_get_for_user(user=request.user, pk=request.query_params["region"])
+        filters = SelectorFilterBackend.cleaned_filters(request, StatsFilter)
+        region = region_get_for_user(user=request.user, pk=filters["region"]) if "region" in filters else None
         return Response(selectors.organization_stats(user=request.user, region=region))
 
 
@@ -211,12 +211,12 @@ class FilingListCreateView(SchemaSafeMixin, generics.ListAPIView):
 
     model = Filing
     serializer_class = s.FilingOutputSerializer
-    filter_backends: list = []
+    filterset_class = FilingFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_scoped_queryset(self):
-        return selectors.filing_list(
-            user=self.request.user, status=self.request.query_params.get("status") or None
-        ).prefetch_related("organization__domains")
+        filters = SelectorFilterBackend.cleaned_filters(self.request, FilingFilter)
+        return selectors.filing_list(user=self.request.user, status=filters.get("status")).prefetch_related("organization__domains")
 
     @extend_schema(request=s.FilingInputSerializer, responses={201: s.FilingOutputSerializer, **ERRORS})
     def post(self, request):

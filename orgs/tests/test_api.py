@@ -161,10 +161,11 @@ def test_annual_report_submit_and_review_through_the_api(api_for, users, orgs_a,
     base = f"/api/v1/orgs/{orgs_a['mine'].pk}/inspections/{report.pk}/"
     org_api, staff_api = api_for(users["org_a"]), api_for(users["street_a"])
     assert org_api.patch(base, {"income_donations": "1200.50", "spending": "800"}, format="json").status_code == 200
-    assert staff_api.post(base + "review/", {"conclusion": "qualified"}, format="json").status_code == 400
+    # Not submitted yet: a conflict with the report's state (409), not a malformed request.
+    assert staff_api.post(base + "review/", {"conclusion": "qualified"}, format="json").status_code == 409
     assert org_api.post(base + "submit/", {}, format="json").status_code == 200
     again = org_api.post(base + "submit/", {}, format="json")  # double submission
-    assert again.status_code == 400 and again.json()["message"]
+    assert again.status_code == 409 and again.json()["message"]
     assert org_api.post(base + "review/", {"conclusion": "qualified"}, format="json").status_code == 400
     assert staff_api.post(base + "review/", {"conclusion": "nonsense"}, format="json").status_code == 400
     response = staff_api.post(base + "review/", {"conclusion": "basically_qualified", "note": "账目不全"},
@@ -189,7 +190,7 @@ def test_grade_and_credit_records(api_for, users, orgs_a, tree_a):
     assert api.get(f"/api/v1/orgs/{pk}/credit-records/").json()["count"] == 1
     # Not eligible: the organization has no reviewed annual reports for the last two years.
     response = api.post(f"/api/v1/orgs/{pk}/grades/", {"score": 880, "awarded_date": "2025-06-01"}, format="json")
-    assert response.status_code == 400 and response.json()["extra"]["reasons"]
+    assert response.status_code == 409 and response.json()["extra"]["reasons"]
     assert api_for(users["org_a"]).post(f"/api/v1/orgs/{pk}/credit-records/", {
         "list_type": "abnormal", "reason": "unreachable", "listed_on": "2025-01-01"}, format="json").status_code == 400
     with tenant_context(tree_a["tenant"]):
@@ -211,7 +212,7 @@ def test_filing_workflow_through_the_api(api_for, users, tree_a):
     assert response.status_code == 201, response.content
     filing_id = response.json()["id"]
     url = f"/api/v1/filings/{filing_id}/transition/"
-    assert api_for(users["street_a"]).post(url, {"to": "filed"}, format="json").status_code == 400
+    assert api_for(users["street_a"]).post(url, {"to": "filed"}, format="json").status_code == 409
     assert api_for(users["street2_a"]).post(url, {"to": "community_approved"}, format="json").status_code == 404
     assert api_for(users["community_a"]).post(url, {"to": "community_approved"}, format="json").status_code == 200
     response = api_for(users["street_a"]).post(url, {"to": "filed"}, format="json")
