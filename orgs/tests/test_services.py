@@ -195,7 +195,7 @@ def test_organization_create_lost_race_is_a_validation_error(tree_a, tree_b, use
         services.organization_create(actor=users["street_b"], region=tree_b["community"], **create_kwargs())
     with tenant_context(tree_a["tenant"]):
         # As if another request registered the code between our check and our insert.
-        with mock.patch.object(services, "_organization_errors", return_value={}), Unchanged():
+        with mock.patch("orgs.services.organizations._organization_errors", return_value={}), Unchanged():
             with pytest.raises(ValidationError) as info:
                 services.organization_create(actor=users["street_a"], region=tree_a["community"],
                                              **create_kwargs())

@@ -1,0 +1,165 @@
+"""Credit lists (信用名单) by staff decision: listing, removal, rectification."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from governance.audit import audit_record, snapshot
+from governance.exceptions import ApplicationError
+from orgs.models import (
+    ABNORMAL_REASONS,
+    NO_RECTIFICATION_REASONS,
+    SERIOUS_REASONS,
+    CreditList,
+    CreditReason,
+    CreditRecord,
+    CreditSource,
+    Organization,
+    OrgStatus,
+)
+from orgs.permissions import (
+    can_apply_rectification,
+    can_manage_credit,
+)
+from orgs.services._common import _as_date, _not_in_future, _required_text, _user_or_none
+
+SERIOUS_REMOVAL_YEARS = 2
+
+
+def _lock_record(record: CreditRecord) -> CreditRecord:
+    locked = CreditRecord.unscoped.select_for_update().get(pk=record.pk)
+    for name in ("removed_on", "rectification_applied_on", "rectification_verified_on", "moved_to_id"):
+        setattr(record, name, getattr(locked, name))
+    return record
+
+
+@transaction.atomic
+def credit_add(*, actor, organization: Organization, list_type: str, reason: str, listed_on,
+               decision_number: str = "", note: str = "") -> CreditRecord:
+    """Put an organization on a credit list by a staff decision."""
+    if not can_manage_credit(actor, organization):
+        raise ApplicationError(_("You may not manage the credit lists of this organization."))
+    errors: dict[str, list[str]] = {}
+    if list_type not in CreditList.values:
+        errors["list_type"] = [_("Choose a credit list.")]
+    else:
+        allowed = ABNORMAL_REASONS if list_type == CreditList.ABNORMAL else SERIOUS_REASONS
+        if reason not in allowed:
+            errors["reason"] = [_("This reason does not lead to the %(list)s.")
+                                % {"list": CreditList(list_type).label}]
+    if errors:
+        raise ValidationError(errors)
+    listed_on = _as_date(listed_on, "listed_on")
+    _not_in_future(listed_on, "listed_on")
+    record = CreditRecord(
+        tenant_id=organization.tenant_id, organization=organization, list_type=list_type, reason=reason,
+        source=CreditSource.MANUAL, listed_on=listed_on, decision_number=(decision_number or "").strip(),
+        note=(note or "").strip(), created_by=_user_or_none(actor),
+    )
+    record.full_clean()
+    record.save()
+    audit_record(actor=actor, action="credit.add", obj=record, changes=snapshot(record))
+    return record
+
+
+def _check_serious_removal(record: CreditRecord, removed_on: datetime.date) -> None:
+    org = Organization.unscoped.get(pk=record.organization_id)
+    if record.reason == CreditReason.REGISTRATION_REVOKED:
+        if org.status != OrgStatus.DEREGISTERED:
+            raise ApplicationError(_("An entry for revoked registration is removed only when the organization "
+                                     "is deregistered."))
+        return
+    latest = CreditRecord.objects.filter(
+        organization_id=org.pk, list_type=CreditList.SERIOUS
+    ).aggregate(latest=Max("listed_on"))["latest"] or record.listed_on
+    earliest = latest + relativedelta(years=SERIOUS_REMOVAL_YEARS)
+    if removed_on < earliest:
+        raise ApplicationError(
+            _("Removal from the serious list is possible from %(date)s: two full years after the latest "
+              "listing (%(listed)s) with no new listing.") % {"date": earliest.isoformat(),
+                                                              "listed": latest.isoformat()},
+            extra={"earliest": earliest.isoformat()},
+        )
+    if CreditRecord.objects.filter(moved_to=record, rectification_verified_on__isnull=True).exists():
+        raise ApplicationError(_("The obligation that led to the abnormal list has not been fulfilled and "
+                                 "verified yet."))
+
+
+@transaction.atomic
+def credit_remove(*, actor, record: CreditRecord, removed_on, reason: str) -> CreditRecord:
+    """Take an entry off its list by a staff decision, respecting the serious list's removal rules."""
+    if not can_manage_credit(actor, record.organization):
+        raise ApplicationError(_("You may not manage the credit lists of this organization."))
+    reason = _required_text(reason, "reason")
+    removed_on = _as_date(removed_on, "removed_on")
+    _not_in_future(removed_on, "removed_on")
+    _lock_record(record)
+    if record.removed_on is not None:
+        raise ApplicationError(_("This entry has already been removed."))
+    if removed_on < record.listed_on:
+        raise ValidationError({"removed_on": [_("The removal cannot precede the listing.")]})
+    if record.list_type == CreditList.SERIOUS:
+        _check_serious_removal(record, removed_on)
+    record.removed_on = removed_on
+    record.removal_reason = reason
+    record.removed_by = _user_or_none(actor)
+    record.save(update_fields=["removed_on", "removal_reason", "removed_by"])
+    audit_record(actor=actor, action="credit.remove", obj=record,
+                 changes={"removed_on": removed_on, "removal_reason": reason})
+    return record
+
+
+def _check_rectifiable(record: CreditRecord) -> None:
+    if record.list_type != CreditList.ABNORMAL or record.reason in NO_RECTIFICATION_REASONS:
+        raise ApplicationError(_("This entry needs no rectification."))
+    # An entry moved to the serious list stays rectifiable: removal from there requires it.
+    if record.removed_on is not None and record.moved_to_id is None:
+        raise ApplicationError(_("This entry has already been removed."))
+    if record.rectification_verified_on is not None:
+        raise ApplicationError(_("The rectification has already been verified."))
+
+
+@transaction.atomic
+def credit_apply_rectification(*, actor, record: CreditRecord, applied_on) -> CreditRecord:
+    """The organization reports that it fulfilled the obligation and applies for removal."""
+    if not can_apply_rectification(actor, record):
+        raise ApplicationError(_("You may not apply for the removal of this entry."))
+    applied_on = _as_date(applied_on, "applied_on")
+    _not_in_future(applied_on, "applied_on")
+    _lock_record(record)
+    _check_rectifiable(record)
+    if record.rectification_applied_on is not None:
+        raise ApplicationError(_("Removal has already been applied for."))
+    if applied_on < record.listed_on:
+        raise ValidationError({"applied_on": [_("The application cannot precede the listing.")]})
+    record.rectification_applied_on = applied_on
+    record.save(update_fields=["rectification_applied_on"])
+    audit_record(actor=actor, action="credit.apply_rectification", obj=record,
+                 changes={"rectification_applied_on": applied_on})
+    return record
+
+
+@transaction.atomic
+def credit_verify_rectification(*, actor, record: CreditRecord, verified_on) -> CreditRecord:
+    """Staff confirm the rectification; the next daily run removes the entry."""
+    if not can_manage_credit(actor, record.organization):
+        raise ApplicationError(_("You may not manage the credit lists of this organization."))
+    verified_on = _as_date(verified_on, "verified_on")
+    _not_in_future(verified_on, "verified_on")
+    _lock_record(record)
+    _check_rectifiable(record)
+    if record.rectification_applied_on is None:
+        raise ApplicationError(_("The organization has not applied for removal yet."))
+    if verified_on < record.rectification_applied_on:
+        raise ValidationError({"verified_on": [_("The verification cannot precede the application.")]})
+    record.rectification_verified_on = verified_on
+    record.save(update_fields=["rectification_verified_on"])
+    audit_record(actor=actor, action="credit.verify_rectification", obj=record,
+                 changes={"rectification_verified_on": verified_on})
+    return record

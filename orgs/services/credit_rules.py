@@ -1,0 +1,235 @@
+"""The daily credit-list rules (MCA Order 60) and grade expiry, set-based and audited in bulk."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from governance.models import AuditEvent
+from governance.request_context import get_request_info
+from orgs.models import (
+    NO_RECTIFICATION_REASONS,
+    AnnualReport,
+    CreditList,
+    CreditReason,
+    CreditRecord,
+    CreditSource,
+    EvaluationGrade,
+    GradeStatus,
+    OrgStatus,
+    ReportStatus,
+)
+from orgs.services._common import _as_date, _json, _require_tenant
+
+# Days before expiry when the daily job flags a grade for re-evaluation.
+GRADE_EXPIRY_WARNING_DAYS = 90
+NO_RECTIFICATION_MONTHS = 6
+ABNORMAL_TO_SERIOUS_YEARS = 2
+
+REMOVAL_VERIFIED = gettext_lazy("obligation fulfilled and verified")
+REMOVAL_NO_RECTIFICATION = gettext_lazy("six months after the latest listing (no rectification needed)")
+REMOVAL_MOVED = gettext_lazy("moved to the serious list")
+REMOVAL_DEREGISTERED = gettext_lazy("organization deregistered")
+
+
+def _audit_system(*, tenant, action: str, objs: list, changes) -> None:
+    """Audit events of the daily job, one per changed row, written in bulk.
+
+    Same fields as ``audit_record`` (actor "system"); the region path comes from the organization so
+    that auditors of a subtree see these events.
+    """
+    if not objs:
+        return
+    info = get_request_info()
+    content_type = ContentType.objects.get_for_model(type(objs[0]))
+    AuditEvent.objects.bulk_create([
+        AuditEvent(
+            tenant_id=tenant.pk, region_path=obj.organization.region.path, actor=None, actor_repr="system",
+            action=action, content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:200],
+            changes={key: _json(value) for key, value in changes(obj).items()},
+            request_id=info.request_id, ip_address=info.ip_address,
+        )
+        for obj in objs
+    ], batch_size=500)
+
+
+def _records():
+    return CreditRecord.objects.select_related("organization__region")
+
+
+def _rule_list_overdue(tenant, today: datetime.date) -> int:
+    # An entry moved to the serious list still answers for its report: listing the report again would
+    # put the organization on both lists and restart the two-year clock.
+    answered = CreditRecord.objects.filter(annual_report_id=OuterRef("pk")).filter(
+        Q(removed_on__isnull=True) | Q(moved_to__isnull=False)
+    )
+    reports = list(
+        AnnualReport.objects.filter(
+            due_date__lt=today, status__in=[ReportStatus.OPEN, ReportStatus.RETURNED],
+            organization__status=OrgStatus.ACTIVE,
+        ).exclude(Exists(answered)).select_related("organization__region")
+    )
+    records = [
+        CreditRecord(
+            tenant_id=tenant.pk, organization=report.organization, list_type=CreditList.ABNORMAL,
+            reason=CreditReason.ANNUAL_REPORT_OVERDUE, source=CreditSource.AUTOMATIC, listed_on=today,
+            annual_report=report,
+        )
+        for report in reports
+    ]
+    CreditRecord.objects.bulk_create(records)
+    _audit_system(tenant=tenant, action="credit.auto_list", objs=records, changes=lambda r: {
+        "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on, "annual_report": r.annual_report_id,
+    })
+    return len(records)
+
+
+def _rule_remove_verified(tenant, today: datetime.date) -> int:
+    tz = timezone.get_current_timezone()
+    start_of_tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    reviewed = list(
+        _records().select_related("annual_report").filter(
+            list_type=CreditList.ABNORMAL, reason=CreditReason.ANNUAL_REPORT_OVERDUE, removed_on__isnull=True,
+            annual_report__status=ReportStatus.REVIEWED,
+        ).filter(Q(annual_report__reviewed_at__lt=start_of_tomorrow) | Q(annual_report__reviewed_at__isnull=True))
+    )
+    for record in reviewed:
+        if record.rectification_verified_on is None:
+            reviewed_at = record.annual_report.reviewed_at
+            record.rectification_verified_on = timezone.localdate(reviewed_at) if reviewed_at else today
+    verified = list(
+        _records().filter(
+            list_type=CreditList.ABNORMAL, removed_on__isnull=True, rectification_verified_on__lte=today,
+        ).exclude(pk__in=[record.pk for record in reviewed])
+    )
+    records = reviewed + verified
+    for record in records:
+        record.removed_on = today
+        record.removal_reason = str(REMOVAL_VERIFIED)
+    CreditRecord.objects.bulk_update(records, ["rectification_verified_on", "removed_on", "removal_reason"])
+    _audit_system(tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
+        "removed_on": r.removed_on, "removal_reason": r.removal_reason,
+        "rectification_verified_on": r.rectification_verified_on,
+    })
+    return len(records)
+
+
+def _rule_remove_no_rectification(tenant, today: datetime.date) -> int:
+    # A new listing on the abnormal list restarts the clock for every no-rectification entry.
+    latest = Subquery(
+        CreditRecord.objects.filter(
+            organization_id=OuterRef("organization_id"), list_type=CreditList.ABNORMAL, listed_on__lte=today
+        ).order_by("-listed_on").values("listed_on")[:1]
+    )
+    candidates = _records().filter(
+        list_type=CreditList.ABNORMAL, removed_on__isnull=True, reason__in=NO_RECTIFICATION_REASONS
+    ).annotate(latest_listed_on=latest)
+    # relativedelta in Python: month ends (31 August + 6 months) are not expressible portably in SQL.
+    records = [r for r in candidates
+               if r.latest_listed_on and r.latest_listed_on + relativedelta(months=NO_RECTIFICATION_MONTHS) <= today]
+    for record in records:
+        record.removed_on = today
+        record.removal_reason = str(REMOVAL_NO_RECTIFICATION)
+    CreditRecord.objects.bulk_update(records, ["removed_on", "removal_reason"])
+    _audit_system(tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
+        "removed_on": r.removed_on, "removal_reason": r.removal_reason, "latest_listed_on": r.latest_listed_on,
+    })
+    return len(records)
+
+
+def _rule_move_to_serious(tenant, today: datetime.date) -> int:
+    # Coarse bound in SQL (one spare day for 29 February), exact two-year check in Python.
+    bound = today - relativedelta(years=ABNORMAL_TO_SERIOUS_YEARS) + datetime.timedelta(days=1)
+    candidates = _records().filter(
+        list_type=CreditList.ABNORMAL, removed_on__isnull=True, rectification_verified_on__isnull=True,
+        listed_on__lte=bound,
+    ).exclude(reason__in=NO_RECTIFICATION_REASONS)
+    due = [r for r in candidates if r.listed_on + relativedelta(years=ABNORMAL_TO_SERIOUS_YEARS) <= today]
+    by_org: dict[int, list[CreditRecord]] = defaultdict(list)
+    for record in due:
+        by_org[record.organization_id].append(record)
+    serious = {
+        org_id: CreditRecord(
+            tenant_id=tenant.pk, organization=records[0].organization, list_type=CreditList.SERIOUS,
+            reason=CreditReason.ABNORMAL_TWO_YEARS, source=CreditSource.AUTOMATIC, listed_on=today,
+        )
+        for org_id, records in by_org.items()
+    }
+    CreditRecord.objects.bulk_create(list(serious.values()))
+    for record in due:
+        record.removed_on = today
+        record.moved_to = serious[record.organization_id]
+        record.removal_reason = str(REMOVAL_MOVED)
+    CreditRecord.objects.bulk_update(due, ["removed_on", "moved_to", "removal_reason"])
+    _audit_system(tenant=tenant, action="credit.auto_list", objs=list(serious.values()), changes=lambda r: {
+        "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on,
+        "moved_from": [m.pk for m in by_org[r.organization_id]],
+    })
+    _audit_system(tenant=tenant, action="credit.move_to_serious", objs=due, changes=lambda r: {
+        "removed_on": r.removed_on, "removal_reason": r.removal_reason, "moved_to": r.moved_to_id,
+    })
+    return len(serious)
+
+
+def _rule_remove_deregistered(tenant, today: datetime.date) -> int:
+    records = list(_records().filter(
+        removed_on__isnull=True, reason=CreditReason.REGISTRATION_REVOKED,
+        organization__status=OrgStatus.DEREGISTERED,
+    ))
+    for record in records:
+        record.removed_on = today
+        record.removal_reason = str(REMOVAL_DEREGISTERED)
+    CreditRecord.objects.bulk_update(records, ["removed_on", "removal_reason"])
+    _audit_system(tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
+        "removed_on": r.removed_on, "removal_reason": r.removal_reason,
+    })
+    return len(records)
+
+
+def _rule_grades(tenant, today: datetime.date) -> tuple[int, int]:
+    grades = EvaluationGrade.objects.select_related("organization__region")
+    expired = list(grades.filter(status=GradeStatus.VALID, expires_date__lte=today))
+    for grade in expired:
+        grade.status = GradeStatus.EXPIRED
+    EvaluationGrade.objects.bulk_update(expired, ["status"])
+    _audit_system(tenant=tenant, action="grade.expire", objs=expired, changes=lambda g: {
+        "status": [GradeStatus.VALID.value, GradeStatus.EXPIRED.value], "expires_date": g.expires_date,
+    })
+    flagged = list(grades.filter(
+        status=GradeStatus.VALID, expiry_flagged_on__isnull=True, expires_date__gt=today,
+        expires_date__lte=today + datetime.timedelta(days=GRADE_EXPIRY_WARNING_DAYS),
+    ))
+    for grade in flagged:
+        grade.expiry_flagged_on = today
+    EvaluationGrade.objects.bulk_update(flagged, ["expiry_flagged_on"])
+    _audit_system(tenant=tenant, action="grade.flag_expiry", objs=flagged, changes=lambda g: {
+        "expiry_flagged_on": g.expiry_flagged_on, "expires_date": g.expires_date,
+    })
+    return len(expired), len(flagged)
+
+
+@transaction.atomic
+def credit_rules_apply(*, tenant, today: datetime.date) -> dict[str, int]:
+    """The daily job: credit-list entries and removals (MCA Order 60) and grade expiry, for one tenant.
+
+    Set-based and idempotent: a second run for the same ``today`` finds nothing to do and returns
+    zeros. Rules run in this order, so that e.g. an entry removed today is not moved to the serious list.
+    """
+    _require_tenant(tenant)
+    today = _as_date(today, "today")
+    counts = {
+        "listed_overdue": _rule_list_overdue(tenant, today),
+        "removed_verified": _rule_remove_verified(tenant, today),
+        "removed_no_rectification": _rule_remove_no_rectification(tenant, today),
+        "moved_to_serious": _rule_move_to_serious(tenant, today),
+        "removed_deregistered": _rule_remove_deregistered(tenant, today),
+    }
+    counts["grades_expired"], counts["grades_flagged"] = _rule_grades(tenant, today)
+    return counts

@@ -1,0 +1,128 @@
+"""Filings (备案) of community groups: submission and the street's decision."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.audit import audit_record, diff, snapshot
+from governance.exceptions import ApplicationError, ConflictError
+from governance.models import Role, StatusChange
+from orgs.models import (
+    Filing,
+    FilingStatus,
+    Organization,
+    OrgKind,
+    OrgMembership,
+    OrgStatus,
+)
+from orgs.permissions import (
+    EDIT_ROLES,
+    can_submit_filing,
+    forget_memberships,
+    is_org_user,
+    region_in_jurisdiction,
+)
+from orgs.services._common import _reject_unknown_fields, _user_or_none
+from orgs.services.organizations import _build_organization
+from orgs.workflows import FILING_WORKFLOW
+
+# A filing applicant describes the group; kind, status, dates and number are the office's to set.
+FILING_FIELDS = (
+    "name", "uscc", "legal_representative", "contact_person", "contact_phone", "email", "address",
+    "established_date", "supervising_unit", "staff_fulltime", "staff_social_workers", "retired_cadre_leaders",
+    "volunteers", "funding_sources",
+)
+
+
+@transaction.atomic
+def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
+    """Apply for the filing of a community group: a pending organization plus its Filing."""
+    _reject_unknown_fields(fields, FILING_FIELDS)
+    if not can_submit_filing(actor) or not region_in_jurisdiction(actor, region, EDIT_ROLES | {Role.ORG_USER}):
+        raise ApplicationError(_("You may not submit a filing in this region."))
+    name = (fields.get("name") or "").strip()
+    if name and Organization.objects.filter(name=name, status=OrgStatus.PENDING).exists():
+        raise ConflictError(_("A filing for “%(name)s” is already under review.") % {"name": name})
+    org, codes = _build_organization(
+        region=region, domains=domains,
+        values={**fields, "kind": OrgKind.COMMUNITY_GROUP, "status": OrgStatus.PENDING},
+    )
+    filing = Filing(tenant_id=org.tenant_id, organization=org, status=FilingStatus.SUBMITTED,
+                    submitted_by=_user_or_none(actor))
+    filing.full_clean()
+    filing.save()
+    StatusChange.objects.create(
+        tenant_id=filing.tenant_id, content_type=ContentType.objects.get_for_model(filing),
+        object_id=str(filing.pk), workflow=FILING_WORKFLOW.name, from_status="",
+        to_status=FilingStatus.SUBMITTED, actor=_user_or_none(actor),
+    )
+    audit_record(actor=actor, action="organization.create", obj=org, changes={**snapshot(org), "domains": codes})
+    audit_record(actor=actor, action="filing.submit", obj=filing, changes=snapshot(filing))
+    if is_org_user(actor):
+        membership = OrgMembership.objects.create(tenant_id=org.tenant_id, user=actor, organization=org)
+        audit_record(actor=actor, action="membership.add", obj=membership,
+                     changes={"user": actor.username, "organization": org.pk})
+        forget_memberships(actor)
+    return filing
+
+
+def _street_code(region) -> str:
+    """Short code of the street above (or at) ``region``, else of the region itself."""
+    from governance.models.regions import LEVEL_CODE_DIGITS, RegionLevel
+
+    street_digits = LEVEL_CODE_DIGITS[RegionLevel.STREET]
+    segments = region.path.strip("/").split("/")
+    if region.level >= RegionLevel.STREET and len(segments) > 1:
+        for segment in segments:
+            if len(segment) == street_digits:
+                return segment
+    return region.short_code
+
+
+def _assign_filing_number(org: Organization, year: int, attempts: int = 5) -> None:
+    prefix = f"{_street_code(org.region)}-{year}-"
+    for _attempt in range(attempts):
+        taken = Organization.objects.filter(filing_number__startswith=prefix).values_list("filing_number", flat=True)
+        seq = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0) + 1
+        org.filing_number = f"{prefix}{seq:04d}"
+        try:
+            with transaction.atomic():
+                org.save(update_fields=["filing_number", "updated_at"])
+            return
+        except IntegrityError:
+            continue  # another approval in the same street took the number; take the next one
+    raise ApplicationError(_("Could not assign a filing number; please try again."))
+
+
+@transaction.atomic
+def filing_transition(*, actor, filing: Filing, to: str, note: str = "") -> Filing:
+    """Move a filing through FILING_WORKFLOW; filing or rejecting also decides the organization."""
+    fields: dict = {}
+    if to in (FilingStatus.FILED, FilingStatus.REJECTED):
+        fields["decided_at"] = timezone.now()
+    if to == FilingStatus.REJECTED:
+        fields["rejection_reason"] = (note or "").strip()
+    FILING_WORKFLOW.transition(obj=filing, to=to, actor=actor, note=note or "", fields=fields)
+    if to not in (FilingStatus.FILED, FilingStatus.REJECTED):
+        return filing
+    org = Organization.unscoped.select_for_update().get(pk=filing.organization_id)
+    tracked = ["status", "registered_date", "filing_number"]
+    before = snapshot(org, tracked)
+    if to == FilingStatus.FILED:
+        today = timezone.localdate()
+        org.status = OrgStatus.ACTIVE
+        org.registered_date = today
+        org.save(update_fields=["status", "registered_date", "updated_at"])
+        if not org.filing_number:
+            _assign_filing_number(org, today.year)
+        action = "organization.filed"
+    else:
+        org.status = OrgStatus.REJECTED
+        org.save(update_fields=["status", "updated_at"])
+        action = "organization.filing_rejected"
+    filing.organization = org
+    audit_record(actor=actor, action=action, obj=org, changes=diff(before, snapshot(org, tracked)))
+    return filing

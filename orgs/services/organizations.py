@@ -1,0 +1,261 @@
+"""Organizations: registration, data changes, status and Party coverage."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from governance.audit import audit_record, diff, snapshot
+from governance.exceptions import ApplicationError, ConflictError
+from governance.models import StatusChange
+from governance.standards import normalize_uscc
+from governance.tenancy import all_tenants
+from orgs.models import (
+    FundingSource,
+    Organization,
+    OrganizationDomain,
+    OrgStatus,
+    PartyCoverage,
+    ServiceDomain,
+)
+from orgs.permissions import (
+    EDIT_ROLES,
+    can_change_org_status,
+    can_create_org,
+    can_edit_org,
+    can_set_party_coverage,
+    region_in_jurisdiction,
+)
+from orgs.services._common import _merge_errors, _reject_unknown_fields, _required_text, _user_or_none
+from orgs.validation import identity_errors
+
+# Fields staff set when registering an organization (party_coverage belongs to the party app).
+ORGANIZATION_FIELDS = (
+    "name", "kind", "uscc", "filing_number", "legal_representative", "contact_person", "contact_phone", "email",
+    "address", "established_date", "registered_date", "supervising_unit", "status", "staff_fulltime",
+    "staff_social_workers", "retired_cadre_leaders", "volunteers", "funding_sources",
+)
+# Status changes go through organization_set_status (reason required) or the filing workflow.
+ORGANIZATION_UPDATE_FIELDS = tuple(f for f in ORGANIZATION_FIELDS if f != "status") + ("region",)
+
+# Statuses staff set by hand; pending/rejected belong to the filing workflow.
+MANUAL_STATUSES = (OrgStatus.ACTIVE, OrgStatus.SUSPENDED, OrgStatus.DEREGISTERED, OrgStatus.REVOKED)
+
+
+def _normalize_org_values(values: dict) -> dict:
+    values = {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
+    if "uscc" in values:
+        values["uscc"] = normalize_uscc(values["uscc"] or "") or None
+    if "filing_number" in values:
+        values["filing_number"] = values["filing_number"] or ""
+    if "funding_sources" in values and values["funding_sources"] is not None:
+        sources = values["funding_sources"]
+        values["funding_sources"] = list(dict.fromkeys([sources] if isinstance(sources, str) else sources))
+    return values
+
+
+def _clean_domains(domains) -> list[str]:
+    codes = list(dict.fromkeys([domains] if isinstance(domains, str) else (domains or ())))
+    unknown = [code for code in codes if code not in ServiceDomain.values]
+    if unknown:
+        raise ValidationError({"domains": [_("Unknown service domain: %(code)s.") % {"code": code}
+                                           for code in unknown]})
+    return sorted(codes)
+
+
+def _uscc_taken(org: Organization) -> bool:
+    """Is the credit code used by another organization of ANY tenant?
+
+    The one deliberate cross-tenant read of the registry: row-level security hides other tenants'
+    rows from the tenant's own scope, so the check runs in the explicit all-tenants scope.
+    """
+    with all_tenants():
+        return Organization.objects.filter(uscc=org.uscc).exclude(pk=org.pk).exists()
+
+
+def _organization_errors(org: Organization) -> dict[str, list[str]]:
+    """Every field problem of ``org`` as it stands in memory (identity, uniqueness, model rules)."""
+    errors: dict[str, list[str]] = {}
+    identity = identity_errors(kind=org.kind, uscc=org.uscc, filing_number=org.filing_number)
+    waived: dict[str, list[str]] = {}
+    if org.status in (OrgStatus.PENDING, OrgStatus.REJECTED):
+        # A filing gets its number when the street approves it, so none is needed before. The model's
+        # clean() applies the same identity rules and reports this one too: it is waived there as well.
+        waived["filing_number"] = identity.pop("filing_number", [])
+    _merge_errors(errors, identity)
+    sources = org.funding_sources
+    if not isinstance(sources, list) or any(source not in FundingSource.values for source in sources):
+        errors.setdefault("funding_sources", []).append(
+            _("Choose funding sources from: %(choices)s.") % {"choices": ", ".join(FundingSource.values)}
+        )
+    # The credit code is a national identifier: unique across all tenants, so look at every tenant.
+    if org.uscc and "uscc" not in errors and _uscc_taken(org):
+        errors["uscc"] = [_("This credit code is already registered.")]
+    if org.filing_number and Organization.unscoped.filter(
+        tenant_id=org.tenant_id, filing_number=org.filing_number
+    ).exclude(pk=org.pk).exists():
+        errors.setdefault("filing_number", []).append(_("This filing number is already in use."))
+    try:
+        # The two unique constraints were checked above, across tenants where it matters.
+        org.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            kept = [m for m in messages if m not in waived.get(name, [])]
+            if kept:
+                _merge_errors(errors, {name: kept})
+    return errors
+
+
+def _validate_organization(org: Organization) -> None:
+    errors = _organization_errors(org)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_organization(org: Organization, **save_kwargs) -> None:
+    """Save, turning a lost race on a unique code into the same field error as the check."""
+    try:
+        with transaction.atomic():
+            org.save(**save_kwargs)
+    except IntegrityError as exc:
+        if org.uscc and _uscc_taken(org):
+            raise ValidationError({"uscc": [_("This credit code is already registered.")]}) from exc
+        if org.filing_number and Organization.unscoped.filter(
+            tenant_id=org.tenant_id, filing_number=org.filing_number
+        ).exclude(pk=org.pk).exists():
+            raise ValidationError({"filing_number": [_("This filing number is already in use.")]}) from exc
+        raise
+
+
+def _set_domains(org: Organization, codes: list[str]) -> list[str]:
+    """Replace the organization's service domains; returns the previous codes."""
+    before = sorted(OrganizationDomain.objects.filter(organization=org).values_list("domain", flat=True))
+    if before != codes:
+        OrganizationDomain.objects.filter(organization=org).exclude(domain__in=codes).delete()
+        OrganizationDomain.objects.bulk_create([
+            OrganizationDomain(tenant_id=org.tenant_id, organization=org, domain=code)
+            for code in codes if code not in before
+        ])
+    # A list page may have prefetched the old rows onto this instance.
+    getattr(org, "_prefetched_objects_cache", {}).pop("domains", None)
+    return before
+
+
+def _organization_apply(*, actor, organization: Organization, fields: dict, domains=None,
+                        action: str = "organization.update") -> dict:
+    """Apply ``fields`` (and ``domains``) to ``organization``: validate, save changed fields, audit.
+
+    Returns the audited changes. On any error the in-memory instance is restored.
+    """
+    values = _normalize_org_values(fields)
+    codes = _clean_domains(domains) if domains is not None else None
+    names = list(values)
+    before = snapshot(organization, names)
+    previous = {name: getattr(organization, name) for name in names}
+    try:
+        for name, value in values.items():
+            setattr(organization, name, value)
+        _validate_organization(organization)
+        changes = diff(before, snapshot(organization, names))
+        if changes:
+            _save_organization(organization, update_fields=[*changes, "updated_at"])
+    except Exception:
+        for name, value in previous.items():
+            setattr(organization, name, value)
+        raise
+    if codes is not None:
+        old_codes = _set_domains(organization, codes)
+        if old_codes != codes:
+            changes["domains"] = [old_codes, codes]
+    if changes:
+        audit_record(actor=actor, action=action, obj=organization, changes=changes)
+    return changes
+
+
+def _build_organization(*, region, domains, values: dict) -> tuple[Organization, list[str]]:
+    codes = _clean_domains(domains)
+    org = Organization(tenant_id=region.tenant_id, region=region, **_normalize_org_values(values))
+    _validate_organization(org)
+    _save_organization(org)
+    OrganizationDomain.objects.bulk_create(
+        [OrganizationDomain(tenant_id=org.tenant_id, organization=org, domain=code) for code in codes]
+    )
+    return org, codes
+
+
+@transaction.atomic
+def organization_create(*, actor, region, domains=(), **fields) -> Organization:
+    """Register an organization in ``region`` (which must lie in the actor's jurisdiction)."""
+    _reject_unknown_fields(fields, ORGANIZATION_FIELDS)
+    if not can_create_org(actor) or not region_in_jurisdiction(actor, region, EDIT_ROLES):
+        raise ApplicationError(_("You may not register organizations in this region."))
+    org, codes = _build_organization(region=region, domains=domains, values=fields)
+    audit_record(actor=actor, action="organization.create", obj=org, changes={**snapshot(org), "domains": codes})
+    return org
+
+
+@transaction.atomic
+def organization_update(*, actor, organization: Organization, domains=None, **fields) -> Organization:
+    """Change an organization's data (not its status: see ``organization_set_status``)."""
+    _reject_unknown_fields(fields, ORGANIZATION_UPDATE_FIELDS)
+    if not can_edit_org(actor, organization):
+        raise ApplicationError(_("You may not change this organization."))
+    new_region = fields.get("region")
+    if (new_region is not None and new_region.pk != organization.region_id
+            and not region_in_jurisdiction(actor, new_region, EDIT_ROLES)):
+        raise ApplicationError(_("You may not move the organization to this region."))
+    _organization_apply(actor=actor, organization=organization, fields=fields, domains=domains)
+    return organization
+
+
+@transaction.atomic
+def organization_export_record(*, actor, filters: dict, rows: int) -> None:
+    """An export of the registry leaves the data's custody: record who took which rows."""
+    audit_record(actor=actor, action="organization.export", tenant=actor.tenant,
+                 object_repr=_("Organization list export"),
+                 changes={"filters": {k: v for k, v in filters.items() if v not in (None, "", [])}, "rows": rows})
+
+
+@transaction.atomic
+def organization_set_status(*, actor, organization: Organization, status: str, note: str) -> Organization:
+    """Suspend, reactivate, deregister or revoke an organization, with the reason recorded."""
+    if not can_change_org_status(actor, organization):
+        raise ApplicationError(_("You may not change the status of this organization."))
+    if status not in MANUAL_STATUSES:
+        raise ValidationError({"status": [_("Choose one of: %(choices)s.")
+                                          % {"choices": ", ".join(str(OrgStatus(s).label) for s in MANUAL_STATUSES)}]})
+    note = _required_text(note, "note")
+    current = Organization.unscoped.select_for_update().values_list("status", flat=True).get(pk=organization.pk)
+    if current in (OrgStatus.PENDING, OrgStatus.REJECTED):
+        raise ConflictError(_("The status of a filing under review changes through the filing workflow."))
+    if current == status:
+        raise ConflictError(_("The organization already has this status."))
+    organization.status = status
+    organization.save(update_fields=["status", "updated_at"])
+    StatusChange.objects.create(
+        tenant_id=organization.tenant_id, content_type=ContentType.objects.get_for_model(organization),
+        object_id=str(organization.pk), workflow="organization_status", from_status=current, to_status=status,
+        actor=_user_or_none(actor), note=note,
+    )
+    audit_record(actor=actor, action="organization.set_status", obj=organization,
+                 changes={"status": [current, status], "note": note})
+    return organization
+
+
+@transaction.atomic
+def organization_set_party_coverage(*, actor, organization: Organization, coverage: str) -> Organization:
+    """Record how the organization is covered by Party organizations (written by the party app)."""
+    if actor is not None and not can_set_party_coverage(actor, organization):
+        raise ApplicationError(_("You may not change the Party coverage of this organization."))
+    if coverage not in PartyCoverage.values:
+        raise ValidationError({"party_coverage": [_("Unknown Party coverage: %(v)s.") % {"v": coverage}]})
+    if organization.party_coverage == coverage:
+        return organization
+    before = organization.party_coverage
+    organization.party_coverage = coverage
+    organization.save(update_fields=["party_coverage", "updated_at"])
+    audit_record(actor=actor, action="organization.set_party_coverage", obj=organization,
+                 changes={"party_coverage": [before, coverage]})
+    return organization
