@@ -6,7 +6,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from governance import services
-from governance.admin_base import AuditedAdminMixin, TenantAwareAdmin, is_tenant_admin
+from governance.admin_base import (
+    AuditedAdminMixin,
+    TenantAwareAdmin,
+    TenantScopedRelationsMixin,
+    is_tenant_admin,
+)
 from governance.exceptions import ApplicationError
 from governance.models import AuditEvent, Region, RoleAssignment, Tenant, User
 
@@ -84,11 +89,6 @@ class RoleAssignmentAdmin(TenantAwareAdmin):
     raw_id_fields = ["user", "region"]
     list_select_related = ["user", "region"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user" and request.user.tenant_id:
-            kwargs["queryset"] = User.objects.filter(tenant_id=request.user.tenant_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(TenantAwareAdmin):
@@ -110,7 +110,7 @@ class AuditEventAdmin(TenantAwareAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+class UserAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, BaseUserAdmin):
     """Users; their roles are edited inline and saved through the role services (validated, audited)."""
 
     list_display = ["username", "display_name", "tenant", "is_active", "is_staff", "last_login"]

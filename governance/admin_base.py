@@ -8,7 +8,9 @@ rules, hides the tenant field from them, and answers 404 (not a redirect) for an
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,127 @@ from governance.tenancy import TenantOwnedModel
 def is_tenant_admin(request) -> bool:
     user = request.user
     return bool(user.is_active and user.is_staff and user.tenant_id and Role.TENANT_ADMIN in user_roles(user))
+
+
+def is_operator(request) -> bool:
+    """A platform operator: a superuser outside every tenant, who works across tenants."""
+    return bool(request.user.is_superuser and request.user.tenant_id is None)
+
+
+def tenant_column(model) -> str | None:
+    """The lookup that ties ``model``'s rows to a tenant, or None for a model outside tenancy.
+
+    Tenant-owned rows and users have a ``tenant`` foreign key; the Tenant itself is matched by key.
+    """
+    if model is Tenant:
+        return "pk"
+    try:
+        field = model._meta.get_field("tenant")
+    except FieldDoesNotExist:
+        return None
+    return "tenant_id" if field.is_relation and field.related_model is Tenant else None
+
+
+def scope_to_request_tenant(request, queryset):
+    """``queryset`` limited to the rows of the admin user's tenant (the operator keeps every row).
+
+    The fail-closed manager already scopes tenant-owned rows, but users (and tenants) are not
+    tenant-owned, so without this a tenant admin could pick, and read the name of, anyone.
+    """
+    column = tenant_column(queryset.model)
+    if column is None or is_operator(request):
+        return queryset
+    if request.user.tenant_id is None:
+        return queryset.none()
+    return queryset.filter(**{column: request.user.tenant_id})
+
+
+class ScopedForeignKeyRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """A raw-id input whose label is looked up in the field's (tenant-scoped) queryset.
+
+    Django's widget reads ``_default_manager``, so typing another tenant's user id displayed the name.
+    """
+
+    def __init__(self, rel, admin_site, attrs=None, using=None, *, queryset):
+        super().__init__(rel, admin_site, attrs=attrs, using=using)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            if not self.queryset.filter(**{key: value}).exists():
+                return "", ""
+        except (ValueError, TypeError, forms.ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class ScopedManyToManyRawIdWidget(widgets.ManyToManyRawIdWidget):
+    """Django's M2M raw-id widget shows no labels; kept as a distinct class for symmetry of checks."""
+
+    def __init__(self, rel, admin_site, attrs=None, using=None, *, queryset):
+        super().__init__(rel, admin_site, attrs=attrs, using=using)
+        self.queryset = queryset
+
+
+class TenantScopedRelationsMixin:
+    """Every foreign key and many-to-many of an admin form (its inlines too) offers, accepts and
+    displays only the admin user's tenant's rows and users: choices, raw-id inputs and their labels,
+    autocomplete results and form validation all read one scoped queryset.
+
+    The related model's own admin (the raw-id popup changelist, autocomplete) is scoped by its
+    ``get_queryset``/``get_search_results``; the operator keeps every tenant.
+    """
+
+    def _scoped_related_queryset(self, db_field, request, kwargs):
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(kwargs.get("using"))
+        return scope_to_request_tenant(request, queryset)
+
+    def _scope_formfield_kwargs(self, db_field, request, kwargs, raw_id_widget):
+        if tenant_column(db_field.remote_field.model) is None:
+            return kwargs
+        kwargs["queryset"] = self._scoped_related_queryset(db_field, request, kwargs)
+        if "widget" not in kwargs and db_field.name in self.raw_id_fields \
+                and db_field.name not in self.get_autocomplete_fields(request):
+            kwargs["widget"] = raw_id_widget(db_field.remote_field, self.admin_site, using=kwargs.get("using"),
+                                             queryset=kwargs["queryset"])
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scope_formfield_kwargs(db_field, request, kwargs, ScopedForeignKeyRawIdWidget)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._scope_formfield_kwargs(db_field, request, kwargs, ScopedManyToManyRawIdWidget)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete and the changelist search both come through here.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return scope_to_request_tenant(request, queryset), may_have_duplicates
+
+    def get_inline_instances(self, request, obj=None):
+        # Inlines are scoped too, including those a future app declares on a plain InlineModelAdmin.
+        instances = super().get_inline_instances(request, obj)
+        for inline in instances:
+            if not isinstance(inline, TenantScopedRelationsMixin):
+                inline.__class__ = _scoped_inline_class(type(inline))
+        return instances
+
+
+_SCOPED_INLINES: dict[type, type] = {}
+
+
+def _scoped_inline_class(inline_class: type) -> type:
+    if inline_class not in _SCOPED_INLINES:
+        _SCOPED_INLINES[inline_class] = type(inline_class.__name__, (TenantScopedRelationsMixin, inline_class), {
+            "__module__": inline_class.__module__, "__qualname__": inline_class.__qualname__,
+        })
+    return _SCOPED_INLINES[inline_class]
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -66,19 +189,28 @@ class AuditedAdminMixin:
 
 
 class OperatorTenantFormMixin:
-    """The operator's add form: every related row chosen must belong to the chosen tenant."""
+    """The operator's forms: every related row chosen must belong to the row's tenant (the one chosen
+    on an add form, the row's own on a change form, where only changed fields are checked so that
+    rows the operator created, with no tenant, stay editable)."""
 
     def clean(self):
         cleaned = super().clean()
         tenant = cleaned.get("tenant")
-        if tenant is not None:
-            for name, value in list(cleaned.items()):
-                if name != "tenant" and hasattr(value, "tenant_id") and value.tenant_id != tenant.pk:
-                    self.add_error(name, _("This belongs to another tenant."))
+        tenant_id = tenant.pk if tenant is not None else getattr(self.instance, "tenant_id", None)
+        if tenant_id is None:
+            return cleaned
+        names = [name for name in cleaned if name != "tenant"]
+        if tenant is None:
+            names = [name for name in names if name in self.changed_data]
+        for name in names:
+            value = cleaned.get(name)
+            related = list(value) if hasattr(value, "model") and hasattr(value, "filter") else [value]
+            if any(hasattr(row, "tenant_id") and row.tenant_id != tenant_id for row in related):
+                self.add_error(name, _("This belongs to another tenant."))
         return cleaned
 
 
-class TenantAwareAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class TenantAwareAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Base ModelAdmin of every tenant-owned model."""
 
     def _allowed(self, request, obj=None) -> bool:
@@ -131,6 +263,8 @@ class TenantAwareAdmin(AuditedAdminMixin, admin.ModelAdmin):
             form = type(form.__name__, (OperatorTenantFormMixin, form), {
                 "tenant": forms.ModelChoiceField(queryset=Tenant.objects.all(), label=_("tenant")),
             })
+        elif is_operator(request):
+            form = type(form.__name__, (OperatorTenantFormMixin, form), {})
         return form
 
     def get_fieldsets(self, request, obj=None):
