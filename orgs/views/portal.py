@@ -21,7 +21,7 @@ from governance.selectors import get_object_for_user_or_404
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import PortalForm
 from orgs.models import ChangeRequestStatus, FundingSource
-from orgs.views.workflow import apply_errors, change_rows, mark_credit_actions, mark_report, require, subnav
+from orgs.views.helpers import apply_errors, change_rows, mark_credit_actions, mark_report, require, subnav
 
 
 def _portal_form(data=None, organization=None) -> PortalForm:

@@ -1,0 +1,103 @@
+"""Filing pages (备案): list with status tabs, application form, detail and the review steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from governance.exceptions import ApplicationError
+from governance.views import paginate, querystring_without_page
+from orgs import permissions, selectors, services
+from orgs.forms.workflow import FilingForm, FilingTransitionForm
+from orgs.models import FilingStatus
+from orgs.views.helpers import (
+    apply_errors,
+    error_text,
+    history,
+    organization_url,
+    require,
+    status_tabs,
+    subnav,
+    uses_registry,
+)
+from orgs.workflows import FILING_WORKFLOW
+
+
+@login_required
+def filing_list(request):
+    require(uses_registry(request.user))
+    status, tabs = status_tabs(request, selectors.filing_list(user=request.user), FilingStatus)
+    page = paginate(request, selectors.filing_list(user=request.user, status=status or None))
+    for filing in page.object_list:
+        filing.needs_action = bool(FILING_WORKFLOW.allowed_targets(filing, request.user))
+    return render(request, "orgs/workflow/filing_list.html", {
+        "page": page, "tabs": tabs, "status": status, "query": querystring_without_page(request),
+        "can_submit": permissions.can_submit_filing(request.user),
+        "subnav": subnav(request.user, "orgs:filing-list"),
+    })
+
+
+@login_required
+def filing_create(request):
+    require(permissions.can_submit_filing(request.user))
+    form = FilingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        region = fields.pop("region")
+        domains = fields.pop("domains")
+        try:
+            filing = services.filing_submit(actor=request.user, region=region, domains=domains, **fields)
+        except (ApplicationError, ValidationError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Filing application submitted. The community reviews it next."))
+            return redirect("orgs:filing-detail", filing.pk)
+    return render(request, "orgs/workflow/filing_form.html", {"form": form})
+
+
+FILING_BUTTONS = {
+    FilingStatus.COMMUNITY_APPROVED: {"label": gettext_lazy("Approve (community review)"), "css": "btn-success"},
+    FilingStatus.FILED: {"label": gettext_lazy("Approve filing (street)"), "css": "btn-success"},
+}
+
+
+@login_required
+def filing_detail(request, pk: int):
+    filing = selectors.filing_get_for_user(user=request.user, pk=pk)
+    targets = FILING_WORKFLOW.allowed_targets(filing, request.user)
+    approvals = [{"to": to, **FILING_BUTTONS[to]} for to in targets if to in FILING_BUTTONS]
+    org = filing.organization
+    return render(request, "orgs/workflow/filing_detail.html", {
+        "filing": filing, "org": org, "domains": list(org.domains.all()),
+        "approvals": approvals, "can_reject": FilingStatus.REJECTED in targets,
+        "history": history(filing, FilingStatus.choices), "org_url": organization_url(org),
+    })
+
+
+@login_required
+@require_POST
+def filing_transition(request, pk: int):
+    filing = selectors.filing_get_for_user(user=request.user, pk=pk)
+    form = FilingTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This step is not possible."))
+        return redirect("orgs:filing-detail", filing.pk)
+    to = form.cleaned_data["to"]
+    try:
+        services.filing_transition(actor=request.user, filing=filing, to=to, note=form.cleaned_data["note"])
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if to == FilingStatus.FILED:
+            messages.success(request, _("Filed. The organization is active with filing number %(number)s.")
+                             % {"number": filing.organization.filing_number})
+        elif to == FilingStatus.REJECTED:
+            messages.success(request, _("The filing was rejected; the applicant sees the reason."))
+        else:
+            messages.success(request, _("Approved by the community; the street office decides next."))
+    return redirect("orgs:filing-detail", filing.pk)
