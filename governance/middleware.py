@@ -1,28 +1,9 @@
-import ipaddress
 import uuid
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from governance.request_context import RequestInfo, reset_request_info, set_request_info
+from governance.request_context import RequestInfo, client_ip, reset_request_info, set_request_info
 from governance.tenancy import all_tenants, tenant_context
-
-
-def _client_ip(request) -> str | None:
-    """The client address recorded in audit events.
-
-    X-Forwarded-For is written by the client except for the entries our own proxies append, so only the
-    last ``TRUSTED_PROXY_COUNT`` hops are believed (0, the default: no proxy, the socket address). A value
-    that is not an IP address is dropped: it must neither forge the audit trail nor break the ``inet``
-    column on PostgreSQL.
-    """
-    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    candidate = forwarded[-hops] if hops and len(forwarded) >= hops else request.META.get("REMOTE_ADDR")
-    try:
-        return str(ipaddress.ip_address(candidate)) if candidate else None
-    except ValueError:
-        return None
 
 
 class RequestContextMiddleware:
@@ -35,7 +16,7 @@ class RequestContextMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming[:64] if incoming.replace("-", "").isalnum() else uuid.uuid4().hex
         request.request_id = request_id
-        token = set_request_info(RequestInfo(request_id=request_id, ip_address=_client_ip(request)))
+        token = set_request_info(RequestInfo(request_id=request_id, ip_address=client_ip(request)))
         try:
             response = self.get_response(request)
         finally:

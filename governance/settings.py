@@ -165,6 +165,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "governance.views.lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# The one client-address rule (trusted-proxy count) of audit events and API throttles.
+AXES_CLIENT_IP_CALLABLE = "governance.request_context.client_ip"
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -219,6 +221,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth_token": os.environ.get("API_TOKEN_THROTTLE", "10/min")},
+    # Throttles of governance.api.throttling use governance.request_context.client_ip; DRF's own
+    # classes, should one be used, get the same trusted-proxy count.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社区治理综合管理平台 API",

@@ -7,7 +7,6 @@ from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from governance import selectors
@@ -19,6 +18,7 @@ from governance.api.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
+from governance.api.throttling import ScopedRateThrottle
 from governance.models import Region, RoleAssignment
 
 
