@@ -19,7 +19,9 @@ COPY scripts scripts
 COPY manage.py ./
 RUN pip install --no-cache-dir -c constraints.txt . \
     && python scripts/compilemessages.py \
-    && DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v 0 \
+    && DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost \
+       SENSITIVE_FIELD_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= SENSITIVE_HASH_KEY=build-only-not-a-secret-0123456789 \
+       python manage.py collectstatic --noinput -v 0 \
     && useradd --system --home /app app && mkdir -p /app/var/media && chown -R app /app/var
 USER app
 EXPOSE 8000

@@ -251,6 +251,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Sensitive fields (governance.sensitive, docs/sensitive-data.md) ----------------------------
+# Fernet keys, comma-separated: the first encrypts, every one decrypts (rotation). The HMAC key of the
+# lookup hashes is separate. Unset (embedded default): both derived from SECRET_KEY; settings_prod refuses.
+SENSITIVE_FIELD_KEYS = env_list("SENSITIVE_FIELD_KEYS")
+SENSITIVE_HASH_KEY = os.environ.get("SENSITIVE_HASH_KEY", "")
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

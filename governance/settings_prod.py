@@ -1,7 +1,7 @@
 """Production settings: the environment must provide the secrets and hosts.
 
-Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL, connecting as a role
-without SUPERUSER/BYPASSRLS), REDIS_URL. HTTPS is assumed to terminate at or before the web process.
+Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, SENSITIVE_FIELD_KEYS, SENSITIVE_HASH_KEY (docs/sensitive-data.md),
+DATABASE_URL (PostgreSQL, connecting as a role without SUPERUSER/BYPASSRLS), REDIS_URL. HTTPS is assumed to terminate at or before the web process.
 """
 
 import os
@@ -10,12 +10,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
+from .sensitive.keys import validate_key_settings  # noqa: E402
 from .settings import *  # noqa: E402,F403
 from .settings import env_bool  # noqa: E402
 
-for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SENSITIVE_FIELD_KEYS", "SENSITIVE_HASH_KEY"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"{_name} must be set for production settings")
+# Personal data must not be encrypted with the development keys derived from SECRET_KEY.
+validate_key_settings(SENSITIVE_FIELD_KEYS, SENSITIVE_HASH_KEY)  # noqa: F405
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -113,7 +113,8 @@ def test_deploy_check_fails_for_a_superuser_role():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env.update({"DJANGO_SETTINGS_MODULE": "governance.settings_prod", "DATABASE_URL": superuser_url,
                 "DJANGO_SECRET_KEY": "k" * 20 + "-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH",
-                "DJANGO_ALLOWED_HOSTS": "gov.example.cn"})
+                "DJANGO_ALLOWED_HOSTS": "gov.example.cn", "SENSITIVE_HASH_KEY": "h" * 40,
+                "SENSITIVE_FIELD_KEYS": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"],
                             cwd=Path(__file__).resolve().parent.parent, env=env,
                             capture_output=True, text=True, timeout=300)

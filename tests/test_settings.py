@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management import call_command
 
@@ -22,6 +23,8 @@ def _prod_env(**overrides):
         "DJANGO_SETTINGS_MODULE": "governance.settings_prod",
         "DJANGO_SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
         "DJANGO_ALLOWED_HOSTS": "gov.example.cn,www.gov.example.cn",
+        "SENSITIVE_FIELD_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
+        "SENSITIVE_HASH_KEY": secrets.token_urlsafe(40),
     })
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -49,12 +52,23 @@ def test_check_deploy_passes_with_production_settings():
     assert "no issues" in output
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SENSITIVE_FIELD_KEYS",
+                                     "SENSITIVE_HASH_KEY"])
 def test_production_settings_refuse_to_load_without_secrets(missing):
     result = _manage("check", env=_prod_env(**{missing: None}))
     assert result.returncode != 0
     assert missing in result.stderr
     assert "ImproperlyConfigured" in result.stderr
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"SENSITIVE_FIELD_KEYS": "not-a-fernet-key"}, "SENSITIVE_FIELD_KEYS entry 1 is not a Fernet key"),
+    ({"SENSITIVE_HASH_KEY": "short"}, "SENSITIVE_HASH_KEY must be at least 32 characters"),
+])
+def test_production_settings_refuse_unusable_sensitive_keys(overrides, message):
+    result = _manage("check", env=_prod_env(**overrides))
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_production_settings_are_hardened():
