@@ -212,3 +212,58 @@ def test_altered_ciphertext_is_a_clear_error_not_garbage(person, tree_a, in_tena
             Person.objects.get(pk=person.pk)
         # The other columns of the row are still readable on their own.
         assert str(Person.objects.values_list("phone", flat=True).get(pk=person.pk)) == "138****5678"
+
+
+# --- declaration checks and keys ----------------------------------------------------------------
+
+
+def test_system_checks_catch_a_misdeclared_field():
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    from governance.sensitive import SensitiveField
+
+    with isolate_apps("tests.sensitiveapp"):
+        class Broken(models.Model):
+            indexed = SensitiveField(db_index=True)
+            orphan = SensitiveField(kind="phone", hash_field="missing")
+
+            class Meta:
+                app_label = "sensitiveapp"
+
+            def __str__(self):
+                return "broken"
+
+        ids = {error.id for field in Broken._meta.fields for error in field.check()}
+    assert ids == {"governance.E101", "governance.E102"}
+
+
+@pytest.mark.parametrize(("keys", "hash_key", "message"), [
+    ([], "h" * 40, "at least one Fernet key"),
+    (["x" * 44], "h" * 40, "entry 1 is not a Fernet key"),
+    (["KEY", "KEY"], "h" * 40, "the same key twice"),
+    (["KEY"], "short", "at least 32 characters"),
+    (["KEY"], "KEY", "must differ"),
+])
+def test_unusable_keys_are_refused(keys, hash_key, message):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from governance.sensitive.keys import generate_key, validate_key_settings
+
+    key = generate_key()
+    keys = [key if k == "KEY" else k for k in keys]
+    with pytest.raises(ImproperlyConfigured, match=message):
+        validate_key_settings(keys, key if hash_key == "KEY" else hash_key)
+
+
+def test_keys_come_from_the_settings_and_the_first_encrypts(settings):
+    from governance.sensitive.keys import generate_key, key_id
+
+    first, second = generate_key(), generate_key()
+    settings.SENSITIVE_FIELD_KEYS, settings.SENSITIVE_HASH_KEY = [first, second], "k" * 40
+    ring = keyring()
+    assert ring.current_id == key_id(first) and set(ring.fernets) == {key_id(first), key_id(second)}
+    assert ring.encrypt("x").startswith(key_id(first) + ":")
+    assert sensitive_hash("phone", "13812345678") != sensitive_hash("id_number", "13812345678")
+    settings.SENSITIVE_HASH_KEY = "j" * 40
+    assert keyring().hash("a") != ring.hash("a")
