@@ -69,6 +69,11 @@ class EvaluationGrade(TenantOwnedModel):
         verbose_name_plural = _("evaluation grades")
         ordering = ["-awarded_date", "-id"]
         indexes = [models.Index(fields=["tenant", "status", "expires_date"], name="grade_tenant_status_idx")]
+        constraints = [
+            # At most one valid grade per organization, whatever the concurrency of awards.
+            models.UniqueConstraint(fields=["organization"], condition=models.Q(status="valid"),
+                                    name="grade_one_valid_per_org"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.grade} ({self.awarded_date:%Y})"

@@ -112,6 +112,9 @@ class Organization(TenantOwnedModel):
             models.UniqueConstraint(fields=["uscc"], condition=Q(uscc__isnull=False), name="org_unique_uscc"),
             models.UniqueConstraint(fields=["tenant", "filing_number"], condition=~Q(filing_number=""),
                                     name="org_unique_filing_number"),
+            # One filing under review per name: parallel double submissions lose in the database.
+            models.UniqueConstraint(fields=["tenant", "name"], condition=Q(status="pending"),
+                                    name="org_unique_pending_name"),
         ]
         indexes = [
             models.Index(fields=["tenant", "region"], name="org_tenant_region_idx"),

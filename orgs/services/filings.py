@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
-from governance.exceptions import ApplicationError, ConflictError
-from governance.models import Role, StatusChange
+from governance.exceptions import ApplicationError
+from governance.models import Region, Role, StatusChange
 from orgs.models import (
     Filing,
     FilingStatus,
@@ -26,7 +26,7 @@ from orgs.permissions import (
     region_in_jurisdiction,
 )
 from orgs.services._common import _reject_unknown_fields, _user_or_none
-from orgs.services.organizations import _build_organization
+from orgs.services.organizations import _build_organization, pending_name_conflict
 from orgs.workflows import FILING_WORKFLOW
 
 # A filing applicant describes the group; kind, status, dates and number are the office's to set.
@@ -44,8 +44,10 @@ def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
     if not can_submit_filing(actor) or not region_in_jurisdiction(actor, region, EDIT_ROLES | {Role.ORG_USER}):
         raise ApplicationError(_("You may not submit a filing in this region."))
     name = (fields.get("name") or "").strip()
+    # Filings in one region queue behind each other; the unique constraint catches the rest.
+    Region.objects.select_for_update().filter(pk=region.pk).first()
     if name and Organization.objects.filter(name=name, status=OrgStatus.PENDING).exists():
-        raise ConflictError(_("A filing for “%(name)s” is already under review.") % {"name": name})
+        raise pending_name_conflict(name)
     org, codes = _build_organization(
         region=region, domains=domains,
         values={**fields, "kind": OrgKind.COMMUNITY_GROUP, "status": OrgStatus.PENDING},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
@@ -89,7 +89,9 @@ def grade_award(*, actor, organization: Organization, score: int, awarded_date, 
         expires_date=EvaluationGrade.expiry_for(awarded_date), note=(note or "").strip(),
         awarded_by=_user_or_none(actor),
     )
-    grade.full_clean()
+    grade.full_clean(validate_constraints=False)
+    # Awards to one organization queue behind each other, so each supersedes the one before.
+    Organization.unscoped.select_for_update().filter(pk=organization.pk).first()
     for previous in EvaluationGrade.objects.select_for_update().filter(
         organization=organization, status=GradeStatus.VALID
     ):
@@ -97,6 +99,11 @@ def grade_award(*, actor, organization: Organization, score: int, awarded_date, 
         previous.save(update_fields=["status"])
         audit_record(actor=actor, action="grade.supersede", obj=previous,
                      changes={"status": [GradeStatus.VALID, GradeStatus.EXPIRED]})
-    grade.save()
+    try:
+        with transaction.atomic():
+            grade.save()
+    except IntegrityError as exc:  # a writer that did not take the lock (e.g. the admin) won the race
+        raise ConflictError(_("Another grade was awarded to this organization at the same time; "
+                              "reload and try again.")) from exc
     audit_record(actor=actor, action="grade.award", obj=grade, changes=snapshot(grade))
     return grade

@@ -114,12 +114,24 @@ def _validate_organization(org: Organization) -> None:
         raise ValidationError(errors)
 
 
+def pending_name_conflict(name: str) -> ConflictError:
+    return ConflictError(_("A filing for “%(name)s” is already under review.") % {"name": name})
+
+
+def _pending_name_taken(org: Organization) -> bool:
+    return org.status == OrgStatus.PENDING and Organization.unscoped.filter(
+        tenant_id=org.tenant_id, name=org.name, status=OrgStatus.PENDING
+    ).exclude(pk=org.pk).exists()
+
+
 def _save_organization(org: Organization, **save_kwargs) -> None:
-    """Save, turning a lost race on a unique code into the same field error as the check."""
+    """Save, turning a lost race on a unique code or name into the same error as the check."""
     try:
         with transaction.atomic():
             org.save(**save_kwargs)
     except IntegrityError as exc:
+        if _pending_name_taken(org):
+            raise pending_name_conflict(org.name) from exc
         if org.uscc and _uscc_taken(org):
             raise ValidationError({"uscc": [_("This credit code is already registered.")]}) from exc
         if org.filing_number and Organization.unscoped.filter(
