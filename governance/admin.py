@@ -13,7 +13,7 @@ from governance.admin_base import (
     is_tenant_admin,
 )
 from governance.exceptions import ApplicationError
-from governance.models import AuditEvent, Region, RoleAssignment, Tenant, User
+from governance.models import AuditEvent, ImportJob, Region, RoleAssignment, Tenant, User
 
 
 @admin.register(Tenant)
@@ -109,6 +109,18 @@ class AuditEventAdmin(TenantAwareAdmin):
         return False
 
 
+@admin.register(ImportJob)
+class ImportJobAdmin(TenantAwareAdmin):
+    list_display = ["original_name", "importer", "status", "total_rows", "imported_rows", "error_count", "created_at"]
+    list_filter = ["importer", "status"]
+    readonly_fields = ["importer", "status", "total_rows", "processed_rows", "imported_rows", "skipped_rows",
+                       "error_count", "errors", "imported_ids", "started_at", "finished_at"]
+    raw_id_fields = ["created_by"]
+
+    def has_add_permission(self, request):
+        return False  # imports run through the import pages so they are validated and queued
+
+
 @admin.register(User)
 class UserAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, BaseUserAdmin):
     """Users; their roles are edited inline and saved through the role services (validated, audited)."""
@@ -197,3 +209,7 @@ class UserAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, BaseUserAdmin):
     def history_view(self, request, object_id, extra_context=None):
         self._object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+
+# The notification models are registered next to their package (same admin site).
+from governance.notifications import admin as _notifications_admin  # noqa: E402,F401

@@ -8,23 +8,25 @@ class OrgsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from orgs import importing  # noqa: F401 - registers the import Celery task
-
         self._plug_into_core()
 
     @staticmethod
     def _plug_into_core():
-        """Menu, 待办, home panel, demo seeder, beat schedule and audit labels (the core does not import orgs)."""
+        """Menu, 待办, home panel, demo seeder, beat schedule, audit labels and the importer (the core does not
+        import orgs)."""
         from governance import registry
+        from governance.imports import register_importer
         from orgs import navigation
         from orgs.audit import OrgsAudit
         from orgs.dashboard import home_panel, portal_redirect
         from orgs.demo import seed_for_demo
+        from orgs.importing import ORGANIZATION_IMPORTER
 
         navigation.register()
         registry.register_panel(home_panel)
         registry.register_home_redirect(portal_redirect)
         registry.register_audit_actions(OrgsAudit)
+        register_importer(ORGANIZATION_IMPORTER)
         registry.register_seeder("orgs", seed_for_demo, layer=20,
                                  help="organizations, annual reports, grades and credit records")
         registry.register_periodic_task(

@@ -57,4 +57,3 @@ class OrgsAudit(models.TextChoices):
     CHANGE_REQUEST_PENDING = "change_request.pending", _("Request change of key fields")
     CHANGE_REQUEST_APPROVED = "change_request.approved", _("Approve change request")
     CHANGE_REQUEST_REJECTED = "change_request.rejected", _("Reject change request")
-    IMPORT_JOB_CREATE = "import_job.create", _("Upload import file")

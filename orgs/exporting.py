@@ -1,13 +1,16 @@
-"""Excel export of organizations (社会组织导出), with the import's headers so an export can be re-imported."""
+"""Excel export of organizations (社会组织导出), with the import's headers so an export can be re-imported.
+
+Written by the core helper (``governance.imports.exporting``): streamed, audited by the view, and text
+that would start a formula (``=``, ``+``, ``-``, ``@``…) is stored as a text cell.
+"""
 
 from __future__ import annotations
 
-import datetime
-import io
+from operator import attrgetter
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
+from governance.imports.exporting import ExportColumn, export_filename, xlsx_bytes  # noqa: F401 - re-exported
 from orgs.importing import (
     DATE_KEYS,
     DOMAIN_LABELS,
@@ -19,81 +22,68 @@ from orgs.importing import (
 from orgs.models import CreditList, OrganizationDomain
 
 CREDIT_LABELS = {CreditList.ABNORMAL: "活动异常名录", CreditList.SERIOUS: "严重违法失信名单"}
-EXTRA_COLUMNS = (("current_grade", "当前等级", 10), ("credit_list", "信用状态", 16))
 EXPORT_CHUNK = 2_000
+SHEET_TITLE = "社会组织"
 _MISSING = object()
 
 
-def export_filename(prefix: str) -> str:
-    """``社会组织_20261121.xlsx``: the prefix and today's date (local time)."""
-    return f"{prefix}_{timezone.localdate():%Y%m%d}.xlsx"
+def _plain(name: str):
+    def get(org):
+        value = getattr(org, name)
+        return "" if value is None else value
+
+    return get
 
 
-def _row(org, sheet, date_cell) -> list:
-    values: list = []
-    for column in IMPORT_COLUMNS:
-        key = column.key
-        if key == "kind":
-            values.append(KIND_LABELS.get(org.kind, org.kind))
-        elif key == "status":
-            values.append(STATUS_LABELS.get(org.status, org.status))
-        elif key == "region_code":
-            values.append(org.region.code)
-        elif key == "domains":
-            values.append("、".join(DOMAIN_LABELS.get(d.domain, d.domain) for d in org.domains.all()))
-        elif key == "funding_sources":
-            values.append("、".join(FUNDING_LABELS.get(code, code) for code in (org.funding_sources or [])))
-        elif key in DATE_KEYS:
-            values.append(date_cell(getattr(org, key)))
-        else:
-            value = getattr(org, key)
-            values.append("" if value is None else value)
-    grade = getattr(org, "current_grade", _MISSING)
-    values.append("" if grade is _MISSING or grade is None else str(grade))
-    credit = getattr(org, "credit_list", _MISSING)
-    values.append("" if credit is _MISSING or not credit else CREDIT_LABELS.get(credit, str(credit)))
-    return values
+def _annotation(name: str, labels: dict | None = None):
+    def get(org):
+        value = getattr(org, name, _MISSING)
+        if value is _MISSING or value is None or value == "":
+            return ""
+        return labels.get(value, str(value)) if labels is not None else str(value)
+
+    return get
 
 
-def organizations_to_xlsx(queryset: QuerySet) -> bytes:
-    """The organizations of ``queryset`` as an .xlsx (streamed, write-only), one row each.
+_GETTERS = {
+    "kind": lambda org: KIND_LABELS.get(org.kind, org.kind),
+    "status": lambda org: STATUS_LABELS.get(org.status, org.status),
+    "region_code": lambda org: org.region.code,
+    "domains": lambda org: "、".join(DOMAIN_LABELS.get(d.domain, d.domain) for d in org.domains.all()),
+    "funding_sources": lambda org: "、".join(FUNDING_LABELS.get(code, code) for code in (org.funding_sources or [])),
+}
 
-    The caller passes an already scoped queryset (tenant and jurisdiction, filters); ``current_grade``
-    and ``credit_list`` annotations, when present, fill the two columns after the import's columns.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("社会组织")
-    headers = [(column.label, column.width) for column in IMPORT_COLUMNS]
-    headers += [(label, width) for _key, label, width in EXTRA_COLUMNS]
-    for index, (_label, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    header_cells = []
-    for label, _width in headers:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font, cell.fill = bold, fill
-        header_cells.append(cell)
-    sheet.append(header_cells)
 
-    def date_cell(value: datetime.date | None):
-        if value is None:
-            return None
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
+def _getter(key: str):
+    if key in _GETTERS:
+        return _GETTERS[key]
+    if key in DATE_KEYS:
+        return attrgetter(key)  # no date: an empty cell
+    return _plain(key)
 
+
+EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
+    *(ExportColumn(column.label, _getter(column.key), column.width, "yyyy-mm-dd" if column.key in DATE_KEYS else "")
+      for column in IMPORT_COLUMNS),
+    ExportColumn("当前等级", _annotation("current_grade"), 10),
+    ExportColumn("信用状态", _annotation("credit_list", CREDIT_LABELS), 16),
+)
+
+
+def export_rows(queryset: QuerySet):
+    """The organizations of an already scoped queryset, with what the columns read, in chunks."""
     # Replace the caller's prefetches (e.g. a plain "domains"): only the domain codes are needed here.
     rows = queryset.select_related("region").prefetch_related(None).prefetch_related(
         Prefetch("domains", queryset=OrganizationDomain.objects.only("id", "organization_id", "domain").order_by("id"))
     )
-    for org in rows.iterator(chunk_size=EXPORT_CHUNK):
-        sheet.append(_row(org, sheet, date_cell))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return rows.iterator(chunk_size=EXPORT_CHUNK)
+
+
+def organizations_to_xlsx(queryset: QuerySet) -> bytes:
+    """The organizations of ``queryset`` as an .xlsx, one row each.
+
+    The caller passes an already scoped queryset (tenant and jurisdiction, filters); ``current_grade``
+    and ``credit_list`` annotations, when present, fill the two columns after the import's columns.
+    """
+    return xlsx_bytes(columns=EXPORT_COLUMNS, rows=export_rows(queryset), sheet_title=SHEET_TITLE)

@@ -15,7 +15,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models.accounts import Role
 from governance.selectors import get_object_for_user_or_404, region_get_for_user, scope_to_user, user_roles
 from orgs.models import (
     DEFAULT_GRADE_BANDS,
@@ -29,7 +28,6 @@ from orgs.models import (
     Grade,
     GradeBand,
     GradeStatus,
-    ImportJob,
     InspectionCampaign,
     Organization,
     OrganizationDomain,
@@ -324,23 +322,6 @@ def pending_change_request(*, organization) -> OrgChangeRequest | None:
     return OrgChangeRequest.objects.filter(
         organization=organization, status=ChangeRequestStatus.PENDING
     ).order_by("-requested_at", "-id").first()
-
-
-# --- imports ---------------------------------------------------------------------------------
-
-
-def import_job_list(*, user) -> QuerySet[ImportJob]:
-    """The user's own imports; a tenant administrator sees every import of the tenant."""
-    if not getattr(user, "pk", None):
-        return ImportJob.objects.none()
-    queryset = ImportJob.objects.select_related("created_by")
-    if Role.TENANT_ADMIN not in user_roles(user):
-        queryset = queryset.filter(created_by_id=user.pk)
-    return queryset.order_by("-created_at", "-id")
-
-
-def import_job_get_for_user(*, user, pk) -> ImportJob:
-    return get_object_for_user_or_404(import_job_list(user=user), pk=pk)
 
 
 # --- evaluation grades -----------------------------------------------------------------------

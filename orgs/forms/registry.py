@@ -257,24 +257,3 @@ class StatusForm(forms.Form):
         if not note:
             raise forms.ValidationError(_("Please give a reason."))
         return note
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={
-                               "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        _mark_invalid(self)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an Excel workbook with the extension .xlsx "
-                                          "(download the import template)."))
-        return upload

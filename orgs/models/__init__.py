@@ -29,7 +29,6 @@ from orgs.models.grades import (
     GradeBand,
     GradeStatus,
 )
-from orgs.models.imports import ImportJob, ImportStatus
 from orgs.models.organizations import (
     KIND_USCC_TYPES,
     FundingSource,
@@ -46,7 +45,7 @@ __all__ = [
     "ABNORMAL_REASONS", "DEFAULT_GRADE_BANDS", "GRADE_VALIDITY_YEARS", "KIND_USCC_TYPES",
     "NO_RECTIFICATION_REASONS", "SERIOUS_REASONS", "AnnualReport", "ChangeRequestStatus", "Conclusion",
     "CreditList", "CreditReason", "CreditRecord", "CreditSource", "EvaluationGrade", "Filing", "FilingStatus",
-    "FundingSource", "Grade", "GradeBand", "GradeStatus", "ImportJob", "ImportStatus", "InspectionCampaign",
+    "FundingSource", "Grade", "GradeBand", "GradeStatus", "InspectionCampaign",
     "OrgChangeRequest", "OrgKind", "OrgMembership", "OrgStatus", "Organization", "OrganizationDomain",
     "PartyCoverage", "ReportAttachment", "ReportStatus", "ServiceDomain",
 ]

@@ -9,10 +9,11 @@ import pytest
 from django.db.models import Value
 from openpyxl import load_workbook
 
+from governance.models import ImportStatus
 from governance.standards import make_uscc
 from orgs.exporting import export_filename, organizations_to_xlsx
 from orgs.importing import IMPORT_COLUMNS
-from orgs.models import ImportStatus, Organization, OrgKind
+from orgs.models import Organization, OrgKind
 from orgs.selectors import organization_list
 from orgs.tests.test_importing import org_row, run_import
 

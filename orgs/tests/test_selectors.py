@@ -10,9 +10,12 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from governance.imports import selectors as import_selectors
+from governance.models import ImportJob
 from governance.selectors import user_roles
 from governance.tenancy import tenant_context
 from orgs import selectors
+from orgs.importing import IMPORTER_KEY
 from orgs.models import (
     Conclusion,
     CreditList,
@@ -20,7 +23,6 @@ from orgs.models import (
     FilingStatus,
     GradeBand,
     GradeStatus,
-    ImportJob,
     OrganizationDomain,
     OrgChangeRequest,
     OrgKind,
@@ -364,12 +366,12 @@ def test_campaign_and_change_request_lists(tree_a, users, orgs):
 
 def test_import_job_get_for_user(tree_a, users):
     with tenant_context(tree_a["tenant"]):
-        job = ImportJob.objects.create(original_name="orgs.xlsx", created_by=users["street_a"])
-        assert selectors.import_job_get_for_user(user=users["street_a"], pk=job.pk) == job
-        assert selectors.import_job_get_for_user(user=users["admin_a"], pk=job.pk) == job
+        job = ImportJob.objects.create(importer=IMPORTER_KEY, original_name="orgs.xlsx", created_by=users["street_a"])
+        assert import_selectors.import_job_get_for_user(user=users["street_a"], pk=job.pk) == job
+        assert import_selectors.import_job_get_for_user(user=users["admin_a"], pk=job.pk) == job
         for other in ("street2_a", "community_a", "auditor_a"):
             with pytest.raises(Http404):
-                selectors.import_job_get_for_user(user=users[other], pk=job.pk)
+                import_selectors.import_job_get_for_user(user=users[other], pk=job.pk)
 
 
 # --- evaluation eligibility and bands --------------------------------------------------------

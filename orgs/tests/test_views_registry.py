@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from governance.models import AuditEvent, StatusChange
+from governance.models import AuditEvent, ImportJob, ImportStatus, StatusChange
 from governance.standards import make_uscc
 from governance.tenancy import tenant_context
 from orgs import services
-from orgs.importing import IMPORT_COLUMNS
-from orgs.models import CreditList, CreditReason, ImportJob, ImportStatus, Organization, OrgKind, OrgStatus
+from orgs.importing import IMPORT_COLUMNS, IMPORTER_KEY
+from orgs.models import CreditList, CreditReason, Organization, OrgKind, OrgStatus
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}  # assert on the English source strings
 KIND_TYPE = {OrgKind.ASSOCIATION: "1", OrgKind.SERVICE_INSTITUTION: "2", OrgKind.FOUNDATION: "3",
@@ -364,7 +364,7 @@ def test_export_returns_every_filtered_row(tree_a, users, client_for):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == IMPORT_COLUMNS[0].label
     assert {row[0] for row in rows[1:] if row[0]} == foundations
@@ -398,7 +398,7 @@ def _upload(client, content: bytes, name="组织.xlsx", capture=None):
 
 def test_import_upload_shows_success(tree_a, users, client_for, django_capture_on_commit_callbacks):
     client = client_for(users["street_a"])
-    assert "import/template.xlsx" in client.get(reverse("orgs:import")).content.decode()
+    assert reverse("imports:template", args=[IMPORTER_KEY]) in client.get(reverse("orgs:import")).content.decode()
     row = {"name": "导入的协会", "kind": "社会团体", "uscc": code_for(OrgKind.ASSOCIATION),
            "legal_representative": "王五", "region_code": tree_a["community"].code}
     response = _upload(client, _workbook([row]), capture=django_capture_on_commit_callbacks)
@@ -407,7 +407,7 @@ def test_import_upload_shows_success(tree_a, users, client_for, django_capture_o
         job = ImportJob.objects.get()
         assert job.status == ImportStatus.SUCCEEDED
         assert Organization.objects.filter(name="导入的协会").exists()
-    assert response["Location"] == reverse("orgs:import-status", args=[job.pk])
+    assert response["Location"] == reverse("imports:status", args=[job.pk])
     body = client.get(response["Location"], **EN).content.decode()
     assert "1 organization was imported." in body and 'hx-trigger="every 1s"' not in body
     # Someone else's import is not found.
@@ -425,25 +425,26 @@ def test_import_failure_lists_errors_and_offers_the_report(tree_a, users, client
     assert job.status == ImportStatus.FAILED
     body = client.get(response["Location"], **EN).content.decode()
     assert "Nothing was imported" in body and "has 18 characters" in body
-    report = client.get(reverse("orgs:import-report", args=[job.pk]))
+    report = client.get(reverse("imports:report", args=[job.pk]))
     assert report.status_code == 200 and "filename*=UTF-8''" in report["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(b"".join(report.streaming_content))).worksheets[0].iter_rows(values_only=True))
     assert rows[1][0] == 2
-    assert client_for(users["street2_a"]).get(reverse("orgs:import-report", args=[job.pk])).status_code == 404
+    assert client_for(users["street2_a"]).get(reverse("imports:report", args=[job.pk])).status_code == 404
 
 
 def test_import_status_polls_while_running(tree_a, users, client_for):
     from django.core.files.base import ContentFile
 
     with tenant_context(tree_a["tenant"]):
-        job = ImportJob(tenant=tree_a["tenant"], original_name="x.xlsx", created_by=users["street_a"],
+        job = ImportJob(tenant=tree_a["tenant"], importer=IMPORTER_KEY, original_name="x.xlsx",
+                        created_by=users["street_a"],
                         status=ImportStatus.RUNNING, total_rows=200, processed_rows=50)
         job.file.save("x.xlsx", ContentFile(b"x"), save=False)
         job.save()
     client = client_for(users["street_a"])
-    body = client.get(reverse("orgs:import-status", args=[job.pk])).content.decode()
+    body = client.get(reverse("imports:status", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in body and "width: 25%" in body
-    partial = client.get(reverse("orgs:import-status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(reverse("imports:status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and 'id="import-progress"' in partial
 
 

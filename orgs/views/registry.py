@@ -1,4 +1,4 @@
-"""Staff pages of the registry: list, detail, create/edit, status, import and export.
+"""Staff pages of the registry: list, detail, create/edit, status and export (imports: governance.imports).
 
 Thin views (STYLE.md): they check the permission predicates, validate input with a form, call a
 selector or a service and render. Anything a user may not see or do is a 404, never a 403, so the
@@ -8,12 +8,11 @@ pages do not confirm that an organization exists in another jurisdiction.
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -25,7 +24,8 @@ from governance.selectors import audit_events_for_object, region_get_for_user
 from governance.views import paginate, querystring_without_page
 from governance.workflows import status_history
 from orgs import permissions, selectors, services
-from orgs.forms.registry import ImportForm, OrganizationFilterForm, OrganizationForm, StatusForm
+from orgs.forms.registry import OrganizationFilterForm, OrganizationForm, StatusForm
+from orgs.importing import IMPORTER_KEY
 from orgs.models import (
     AnnualReport,
     CreditRecord,
@@ -33,13 +33,11 @@ from orgs.models import (
     Filing,
     FilingStatus,
     FundingSource,
-    ImportStatus,
     Organization,
     OrgStatus,
 )
 from orgs.validation import check_org_code, identity_warnings
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DETAIL_TABS = ("profile", "reports", "grades", "credit", "history")
 HISTORY_LIMIT = 100
 
@@ -91,21 +89,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """An .xlsx download; ``filename*`` (RFC 5987/6266) carries the Chinese name, ``filename`` an ASCII one."""
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = attachment_header(filename)
-    return response
-
-
-def attachment_header(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "ignore").decode().strip() or "download.xlsx"
-    if ascii_name.startswith("."):
-        ascii_name = "download" + ascii_name
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 # --- list and export -------------------------------------------------------------------------
 
 
@@ -125,6 +108,7 @@ def organization_list(request):
         "L": model_labels(Organization),
         "can_create": permissions.can_create_org(request.user),
         "can_import": permissions.can_import_orgs(request.user),
+        "import_key": IMPORTER_KEY,
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "orgs/registry/_organization_rows.html", {**context, "oob": True})
@@ -134,16 +118,17 @@ def organization_list(request):
 @login_required
 @require_GET
 def organization_export(request):
-    """Every row of the filtered list (not only one page) as an Excel workbook."""
-    from orgs.exporting import export_filename, organizations_to_xlsx
+    """Every row of the filtered list (not only one page) as an Excel workbook, streamed and audited."""
+    from governance.imports.exporting import export_filename, export_response
+    from orgs.exporting import EXPORT_COLUMNS, SHEET_TITLE, export_rows
 
     _require(_is_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     queryset = selectors.organization_list(user=request.user, filters=filters)
-    content = organizations_to_xlsx(queryset)
-    services.organization_export_record(actor=request.user, filters=filters, rows=queryset.count())
-    return xlsx_response(content, export_filename(_("Social organizations")))
+    return export_response(actor=request.user, rows=export_rows(queryset), columns=EXPORT_COLUMNS,
+                           filename=export_filename(_("Social organizations")), action="organization.export",
+                           filters=filters, sheet_title=SHEET_TITLE, object_repr=_("Organization list export"))
 
 
 # --- detail ----------------------------------------------------------------------------------
@@ -302,66 +287,3 @@ def organization_status(request, pk: int):
             messages.success(request, _("Status changed."))
             return redirect("orgs:detail", pk=pk)
     return render(request, "orgs/registry/organization_status.html", {"form": form, "org": organization})
-
-
-# --- import ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    from orgs.importing import MAX_ROWS, MAX_UPLOAD_BYTES, import_job_create
-
-    _require(permissions.can_import_orgs(request.user))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = import_job_create(actor=request.user, tenant=request.tenant, uploaded_file=form.cleaned_data["file"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.info(request, _("File uploaded."))
-            return redirect("orgs:import-status", pk=job.pk)
-    return render(request, "orgs/registry/import_form.html", {
-        "form": form, "max_rows": MAX_ROWS, "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
-    })
-
-
-@login_required
-@require_GET
-def import_template(request):
-    from orgs.importing import build_template
-
-    _require(permissions.can_import_orgs(request.user))
-    return xlsx_response(build_template(), _("Social organization import template") + ".xlsx")
-
-
-FINAL_IMPORT_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
-
-
-@login_required
-@require_GET
-def import_status(request, pk: int):
-    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
-    context = {"job": job, "final": job.status in FINAL_IMPORT_STATUSES}
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "orgs/registry/_import_progress.html", context)
-    return render(request, "orgs/registry/import_status.html", context)
-
-
-@login_required
-@require_GET
-def import_report(request, pk: int):
-    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
-    if not job.error_report:
-        raise Http404(_("Not found."))
-    try:
-        handle = job.error_report.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Not found.")) from exc
-    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
-    stem = (job.original_name or "import").rsplit(".", 1)[0]
-    response["Content-Disposition"] = attachment_header(_("%(name)s error report") % {"name": stem} + ".xlsx")
-    return response
