@@ -167,6 +167,18 @@ def test_model_form_never_sends_the_stored_value_and_keeps_it_when_left_empty(pe
     assert saved.phone_hash == sensitive_hash("phone", "13900000000")
 
 
+def test_a_form_field_built_like_the_admin_does_still_hides_the_value(person, tree_a, in_tenant):
+    from django.contrib.admin.widgets import AdminTextareaWidget
+
+    field = Person._meta.get_field("name").formfield(widget=AdminTextareaWidget)
+    with in_tenant(tree_a["tenant"]):
+        fresh = Person.objects.get(pk=person.pk)
+    html = field.widget.render("name", fresh.name)
+    assert "张三" not in html and 'placeholder="张*"' in html and "<textarea" not in html
+    Person._meta.get_field("name").save_form_data(fresh, "张*")  # the mask posted back changes nothing
+    assert fresh.name == "张三"
+
+
 # --- validation and saving ---------------------------------------------------------------------
 
 

@@ -181,11 +181,17 @@ class SensitiveField(models.TextField):
         return [*super().validators, *get_kind(self.kind).validators]
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": SensitiveFormField, "required": False, **kwargs})
+        # The admin passes a Textarea for every TextField: it would print the mask into the input and
+        # save the mask back. Whatever widget is asked for, the value never goes to the browser.
+        widget = kwargs.get("widget")
+        if not (isinstance(widget, SensitiveInput) or isinstance(widget, type) and issubclass(widget, SensitiveInput)):
+            kwargs["widget"] = SensitiveInput
+        return super().formfield(**{**kwargs, "form_class": SensitiveFormField, "required": False})
 
     def save_form_data(self, instance, data):
-        if data in (None, "") and getattr(instance, self.attname, None):
-            return  # an empty input keeps the stored value (the form never showed it)
+        current = getattr(instance, self.attname, None)
+        if current and (data in (None, "") or data == current.masked):
+            return  # an empty input (or the mask sent back) keeps the stored value: the form never showed it
         super().save_form_data(instance, data)
 
     # --- lookups ----------------------------------------------------------------------------
