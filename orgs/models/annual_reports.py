@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.tenancy import TenantOwnedModel
+from orgs.models.limits import LONG_TEXT, NOTE_TEXT, bounded_text
 from orgs.models.organizations import Organization
 
 
@@ -66,13 +67,13 @@ class AnnualReport(TenantOwnedModel):
     spending = models.DecimalField(_("spending"), max_digits=14, decimal_places=2, default=0,
                                    validators=[MinValueValidator(0)])
     net_assets = models.DecimalField(_("net assets"), max_digits=14, decimal_places=2, default=0)
-    activities_summary = models.TextField(_("activities summary"), blank=True)
-    party_building_report = models.TextField(_("Party-building report"), blank=True)
+    activities_summary = models.TextField(_("activities summary"), blank=True, **bounded_text(LONG_TEXT))
+    party_building_report = models.TextField(_("Party-building report"), blank=True, **bounded_text(LONG_TEXT))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     conclusion = models.CharField(_("conclusion"), max_length=24, choices=Conclusion.choices, blank=True)
-    review_note = models.TextField(_("review note"), blank=True)
+    review_note = models.TextField(_("review note"), blank=True, **bounded_text(NOTE_TEXT))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

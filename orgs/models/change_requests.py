@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.tenancy import TenantOwnedModel
+from orgs.models.limits import NOTE_TEXT, bounded_text
 from orgs.models.organizations import Organization
 
 
@@ -30,7 +31,7 @@ class OrgChangeRequest(TenantOwnedModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, **bounded_text(NOTE_TEXT))
 
     class Meta:
         verbose_name = _("change request")

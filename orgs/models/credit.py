@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.tenancy import TenantOwnedModel
 from orgs.models.annual_reports import AnnualReport
+from orgs.models.limits import NOTE_TEXT, bounded_text
 from orgs.models.organizations import Organization
 
 
@@ -60,13 +61,13 @@ class CreditRecord(TenantOwnedModel):
     source = models.CharField(_("source"), max_length=8, choices=CreditSource.choices, default=CreditSource.MANUAL)
     listed_on = models.DateField(_("listed on"))
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)  # 决定书文号
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **bounded_text(NOTE_TEXT))
     annual_report = models.ForeignKey(AnnualReport, verbose_name=_("annual report"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="credit_records")
     rectification_applied_on = models.DateField(_("rectification applied on"), null=True, blank=True)
     rectification_verified_on = models.DateField(_("rectification verified on"), null=True, blank=True)
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
-    removal_reason = models.TextField(_("removal reason"), blank=True)
+    removal_reason = models.TextField(_("removal reason"), blank=True, **bounded_text(NOTE_TEXT))
     moved_to = models.ForeignKey("self", verbose_name=_("moved to"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="moved_from")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.tenancy import TenantOwnedModel
+from orgs.models.limits import NOTE_TEXT, bounded_text
 from orgs.models.organizations import Organization
 
 
@@ -27,7 +28,7 @@ class Filing(TenantOwnedModel):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True, **bounded_text(NOTE_TEXT))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from governance.tenancy import TenantOwnedModel
+from orgs.models.limits import NOTE_TEXT, bounded_text
 from orgs.models.organizations import Organization
 
 
@@ -60,7 +61,7 @@ class EvaluationGrade(TenantOwnedModel):
     status = models.CharField(_("status"), max_length=16, choices=GradeStatus.choices, default=GradeStatus.VALID)
     expiry_flagged_on = models.DateField(_("expiry flagged on"), null=True, blank=True,
                                          help_text=_("Set by the daily job when the grade is about to expire."))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **bounded_text(NOTE_TEXT))
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("awarded by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
@@ -85,6 +88,11 @@ def _organization_errors(org: Organization) -> dict[str, list[str]]:
         # clean() applies the same identity rules and reports this one too: it is waived there as well.
         waived["filing_number"] = identity.pop("filing_number", [])
     _merge_errors(errors, identity)
+    today = timezone.localdate()
+    for name in ("established_date", "registered_date"):
+        value = getattr(org, name)
+        if isinstance(value, datetime.date) and value > today:
+            errors.setdefault(name, []).append(_("The date cannot be in the future."))
     sources = org.funding_sources
     if not isinstance(sources, list) or any(source not in FundingSource.values for source in sources):
         errors.setdefault("funding_sources", []).append(
@@ -203,6 +211,11 @@ def organization_create(*, actor, region, domains=(), **fields) -> Organization:
     _reject_unknown_fields(fields, ORGANIZATION_FIELDS)
     if not can_create_org(actor) or not region_in_jurisdiction(actor, region, EDIT_ROLES):
         raise ApplicationError(_("You may not register organizations in this region."))
+    if fields.get("status", OrgStatus.ACTIVE) not in MANUAL_STATUSES:
+        # Pending and rejected belong to the filing workflow: a pending organization without a filing
+        # could never leave pending (issue 7). Community groups apply through filing_submit.
+        raise ValidationError({"status": [_("Choose one of: %(choices)s.") % {
+            "choices": ", ".join(str(OrgStatus(s).label) for s in MANUAL_STATUSES)}]})
     org, codes = _build_organization(region=region, domains=domains, values=fields)
     audit_record(actor=actor, action="organization.create", obj=org, changes={**snapshot(org), "domains": codes})
     return org
