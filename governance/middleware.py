@@ -1,5 +1,6 @@
 import uuid
 
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from governance.request_context import RequestInfo, client_ip, reset_request_info, set_request_info
@@ -97,10 +98,15 @@ class RejectNulMiddleware:
 
         nul = "\x00" in request.path_info or _has_nul(request.GET.lists())
         nul = nul or any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items())
-        if not nul and request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data"
+        # Form bodies of pages (the API parses only JSON, where DRF's CharField refuses NUL itself; reading
+        # request.POST here would consume the body before DRF sees it).
+        if not nul and request.method == "POST" and not request.path.startswith("/api/") and (
+            request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
-            nul = _has_nul(request.POST.lists())
+            try:
+                nul = _has_nul(request.POST.lists())
+            except MultiPartParserError:
+                return bad_request_response(request, _("The form data could not be read."))
         if nul:
             return bad_request_response(request, _("The request contains a NUL character, which is not allowed."))
         return self.get_response(request)

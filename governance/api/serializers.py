@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.api.inputs import InputSerializer
 from governance.models import Region, RoleAssignment, Tenant, User
 
 
@@ -45,7 +46,7 @@ class RegionOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TokenInputSerializer(serializers.Serializer):
+class TokenInputSerializer(InputSerializer):
     # Bounded: a longer username cannot exist, and django-axes stores it in a 255-character column.
     username = serializers.CharField(label=_("username"), max_length=150)
     password = serializers.CharField(label=_("password"), style={"input_type": "password"}, trim_whitespace=False,

@@ -1,9 +1,14 @@
 """Explicit input and output serializers of the registry API."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from governance.api.fields import DecimalStringField, PastDateField
+from governance.api.inputs import InputSerializer
 from orgs.models import (
+    ABNORMAL_REASONS,
+    SERIOUS_REASONS,
     AnnualReport,
     Conclusion,
     CreditList,
@@ -59,7 +64,7 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
         return [d.domain for d in obj.domains.all()]
 
 
-class OrganizationInputSerializer(serializers.Serializer):
+class OrganizationInputSerializer(InputSerializer):
     """Fields a staff member may set; identity rules are checked by the service (GB 32100)."""
 
     region = serializers.IntegerField(label=_("region id"))
@@ -72,8 +77,8 @@ class OrganizationInputSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    established_date = serializers.DateField(required=False, allow_null=True)
-    registered_date = serializers.DateField(required=False, allow_null=True)
+    established_date = PastDateField(required=False, allow_null=True)
+    registered_date = PastDateField(required=False, allow_null=True)
     supervising_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
     # Only the statuses the service accepts (pending/rejected belong to the filing workflow).
     status = serializers.ChoiceField(choices=MANUAL_STATUS_CHOICES, required=False)
@@ -96,7 +101,7 @@ class OrganizationUpdateSerializer(OrganizationInputSerializer):
             field.required = False
 
 
-class StatusInputSerializer(serializers.Serializer):
+class StatusInputSerializer(InputSerializer):
     status = serializers.ChoiceField(choices=MANUAL_STATUS_CHOICES)
     note = serializers.CharField()
 
@@ -129,25 +134,27 @@ class AnnualReportOutputSerializer(serializers.ModelSerializer):
         return [{"id": a.pk, "name": a.name} for a in obj.attachments.all()]
 
 
-class AnnualReportInputSerializer(serializers.Serializer):
-    income_government = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    income_donations = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    income_dues = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    income_services = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    income_other = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    spending = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    net_assets = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+class AnnualReportInputSerializer(InputSerializer):
+    income_government = DecimalStringField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_donations = DecimalStringField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_dues = DecimalStringField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_services = DecimalStringField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    income_other = DecimalStringField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    spending = DecimalStringField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    net_assets = DecimalStringField(max_digits=14, decimal_places=2, required=False)
     activities_summary = serializers.CharField(required=False, allow_blank=True)
     party_building_report = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ReviewInputSerializer(InputSerializer):
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class NoteInputSerializer(InputSerializer):
+    """Returning a report for correction needs the reason (the workflow refuses an empty one)."""
+
+    note = serializers.CharField()
 
 
 class GradeOutputSerializer(serializers.ModelSerializer):
@@ -160,9 +167,9 @@ class GradeOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GradeInputSerializer(serializers.Serializer):
+class GradeInputSerializer(InputSerializer):
     score = serializers.IntegerField(min_value=0, max_value=1000)
-    awarded_date = serializers.DateField()
+    awarded_date = PastDateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -179,12 +186,37 @@ class CreditRecordOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CreditRecordInputSerializer(serializers.Serializer):
+class CreditRecordInputSerializer(InputSerializer):
     list_type = serializers.ChoiceField(choices=CreditList.choices)
     reason = serializers.ChoiceField(choices=CreditReason.choices)
-    listed_on = serializers.DateField()
+    listed_on = PastDateField()
     decision_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# Which reasons lead to which list (MCA Order 60): documented as one variant per list, so the OpenAPI
+# document does not offer a combination the service refuses.
+ABNORMAL_LIST_CHOICES = [(CreditList.ABNORMAL.value, CreditList.ABNORMAL.label)]
+SERIOUS_LIST_CHOICES = [(CreditList.SERIOUS.value, CreditList.SERIOUS.label)]
+ABNORMAL_REASON_CHOICES = [(value, label) for value, label in CreditReason.choices if value in ABNORMAL_REASONS]
+SERIOUS_REASON_CHOICES = [(value, label) for value, label in CreditReason.choices if value in SERIOUS_REASONS]
+
+
+class AbnormalCreditInputSerializer(CreditRecordInputSerializer):
+    list_type = serializers.ChoiceField(choices=ABNORMAL_LIST_CHOICES)
+    reason = serializers.ChoiceField(choices=ABNORMAL_REASON_CHOICES)
+
+
+class SeriousCreditInputSerializer(CreditRecordInputSerializer):
+    list_type = serializers.ChoiceField(choices=SERIOUS_LIST_CHOICES)
+    reason = serializers.ChoiceField(choices=SERIOUS_REASON_CHOICES)
+
+
+CREDIT_RECORD_INPUT_SCHEMA = PolymorphicProxySerializer(
+    component_name="CreditRecordInput",
+    serializers=[AbnormalCreditInputSerializer, SeriousCreditInputSerializer],
+    resource_type_field_name=None,
+)
 
 
 class FilingOutputSerializer(serializers.ModelSerializer):
@@ -198,22 +230,46 @@ class FilingOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FilingInputSerializer(serializers.Serializer):
+class FilingInputSerializer(InputSerializer):
     region = serializers.IntegerField(label=_("region id"))
     name = serializers.CharField(max_length=200)
     legal_representative = serializers.CharField(max_length=50, label=_("person in charge"))
     contact_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    established_date = serializers.DateField(required=False, allow_null=True)
+    established_date = PastDateField(required=False, allow_null=True)
     supervising_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
     volunteers = serializers.IntegerField(min_value=0, required=False)
     domains = serializers.ListField(child=serializers.ChoiceField(choices=ServiceDomain.choices), required=False)
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class TransitionInputSerializer(InputSerializer):
     to = serializers.ChoiceField(choices=FILING_TARGET_CHOICES)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+FILING_APPROVAL_CHOICES = [(value, label) for value, label in FILING_TARGET_CHOICES
+                           if value not in FILING_WORKFLOW.note_required]
+FILING_REASONED_CHOICES = [(value, label) for value, label in FILING_TARGET_CHOICES
+                           if value in FILING_WORKFLOW.note_required]
+
+
+class FilingApprovalInputSerializer(TransitionInputSerializer):
+    to = serializers.ChoiceField(choices=FILING_APPROVAL_CHOICES)
+
+
+class FilingReasonedInputSerializer(TransitionInputSerializer):
+    """A rejection states its reason."""
+
+    to = serializers.ChoiceField(choices=FILING_REASONED_CHOICES)
+    note = serializers.CharField()
+
+
+TRANSITION_INPUT_SCHEMA = PolymorphicProxySerializer(
+    component_name="TransitionInput",
+    serializers=[FilingApprovalInputSerializer, FilingReasonedInputSerializer],
+    resource_type_field_name=None,
+)
 
 
 class ChoiceCountSerializer(serializers.Serializer):

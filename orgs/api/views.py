@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
@@ -141,13 +142,21 @@ class InspectionDetailView(APIView):
         return Response(s.AnnualReportOutputSerializer(_report(request, pk, report_id)).data)
 
 
+class _InspectionActionSchema(AutoSchema):
+    """One view serves three URLs (``action_name``): each documents the body it really reads."""
+
+    def get_request_serializer(self):
+        return {"return": s.NoteInputSerializer, "review": s.ReviewInputSerializer}.get(self.view.action_name)
+
+
 @extend_schema(tags=["orgs"])
 class InspectionActionView(APIView):
-    """POST …/submit/ (organization), …/return/ and …/review/ (staff)."""
+    """POST …/submit/ (organization, no body), …/return/ (staff, with the reason) and …/review/ (staff)."""
 
     action_name = ""
+    schema = _InspectionActionSchema()
 
-    @extend_schema(request=s.ReviewInputSerializer, responses={200: s.AnnualReportOutputSerializer, **ERRORS})
+    @extend_schema(responses={200: s.AnnualReportOutputSerializer, **ERRORS})
     def post(self, request, pk, report_id):
         report = _report(request, pk, report_id)
         if self.action_name == "submit":
@@ -196,7 +205,7 @@ class CreditRecordListView(SchemaSafeMixin, generics.ListAPIView):
         organization = _organization(self.request, self.kwargs["pk"])
         return CreditRecord.objects.filter(organization=organization).order_by("-listed_on", "-id")
 
-    @extend_schema(request=s.CreditRecordInputSerializer, responses={201: s.CreditRecordOutputSerializer, **ERRORS})
+    @extend_schema(request=s.CREDIT_RECORD_INPUT_SCHEMA, responses={201: s.CreditRecordOutputSerializer, **ERRORS})
     def post(self, request, pk):
         organization = _organization(request, pk)
         data = s.CreditRecordInputSerializer(data=request.data)
@@ -234,7 +243,7 @@ class FilingListCreateView(SchemaSafeMixin, generics.ListAPIView):
 
 @extend_schema(tags=["orgs"])
 class FilingTransitionView(APIView):
-    @extend_schema(request=s.TransitionInputSerializer, responses={200: s.FilingOutputSerializer, **ERRORS})
+    @extend_schema(request=s.TRANSITION_INPUT_SCHEMA, responses={200: s.FilingOutputSerializer, **ERRORS})
     def post(self, request, pk):
         filing = selectors.filing_get_for_user(user=request.user, pk=pk)
         data = s.TransitionInputSerializer(data=request.data)
