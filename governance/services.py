@@ -15,15 +15,9 @@ from governance.exceptions import ApplicationError
 from governance.models import Region, RegionLevel, Role, RoleAssignment, Tenant, User
 from governance.models.regions import LEVEL_CODE_DIGITS
 from governance.selectors import forget_roles
-from governance.tenancy import ALL_TENANTS, get_current_tenant, tenant_context
+from governance.tenancy import require_tenant, tenant_context
 
 DEFAULT_DIVISIONS_DIR = Path(__file__).resolve().parent / "data" / "divisions"
-
-
-def _require_tenant(tenant: Tenant) -> None:
-    current = get_current_tenant()
-    if current is not ALL_TENANTS and (current is None or current.pk != tenant.pk):
-        raise ApplicationError(_("This operation must run inside the tenant's own scope."))
 
 
 # --- tenants ---------------------------------------------------------------------------------
@@ -87,7 +81,7 @@ def region_build(*, parent: Region, level: int, code: str, name: str) -> Region:
 @transaction.atomic
 def region_create(*, actor, parent: Region, level: int, code: str, name: str) -> Region:
     """Add a node under ``parent`` (e.g. a community under a street, a grid under a community)."""
-    _require_tenant(parent.tenant)
+    require_tenant(parent.tenant, allow_all=True)
     region = region_build(parent=parent, level=level, code=code, name=name)
     region.save()
     audit_record(actor=actor, action="region.create", obj=region, changes=snapshot(region))
@@ -97,7 +91,7 @@ def region_create(*, actor, parent: Region, level: int, code: str, name: str) ->
 @transaction.atomic
 def region_update(*, actor, region: Region, name: str) -> Region:
     """Rename a node. Codes and parents are official data and change only through a reload."""
-    _require_tenant(region.tenant)
+    require_tenant(region.tenant, allow_all=True)
     before = snapshot(region, ["name"])
     region.name = name.strip()
     region.full_clean()
@@ -129,7 +123,7 @@ def divisions_load(*, actor, tenant: Tenant, directory: Path = DEFAULT_DIVISIONS
     Idempotent: existing codes are renamed if the name changed, new codes are added in bulk, nothing
     is deleted (a region may be referenced by records).
     """
-    _require_tenant(tenant)
+    require_tenant(tenant, allow_all=True)
     root = tenant_root(tenant)
     root_short = tenant.root_code
     files = [
@@ -197,7 +191,7 @@ def divisions_load(*, actor, tenant: Tenant, directory: Path = DEFAULT_DIVISIONS
 def user_create(*, actor, tenant: Tenant | None, username: str, password: str, display_name: str = "",
                 email: str = "", is_staff: bool = False) -> User:
     if tenant is not None:
-        _require_tenant(tenant)
+        require_tenant(tenant, allow_all=True)
     user = User(tenant=tenant, username=username, display_name=display_name, email=email, is_staff=is_staff)
     validate_password(password, user)
     user.set_password(password)
@@ -213,7 +207,7 @@ def user_create(*, actor, tenant: Tenant | None, username: str, password: str, d
 
 @transaction.atomic
 def role_assign(*, actor, user: User, region: Region, role: str) -> RoleAssignment:
-    _require_tenant(region.tenant)
+    require_tenant(region.tenant, allow_all=True)
     if user.tenant_id != region.tenant_id:
         raise ApplicationError(_("The user and the region belong to different tenants."))
     if role not in Role.values:
@@ -232,7 +226,7 @@ def role_assign(*, actor, user: User, region: Region, role: str) -> RoleAssignme
 
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    _require_tenant(assignment.tenant)
+    require_tenant(assignment.tenant, allow_all=True)
     changes = {"user": assignment.user.username, "region": assignment.region.code, "role": assignment.role}
     audit_record(actor=actor, action="role.revoke", obj=assignment, changes=changes)
     assignment.delete()

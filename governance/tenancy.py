@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
+
+from governance.exceptions import ApplicationError
 
 if TYPE_CHECKING:
     from governance.models import Tenant
@@ -50,6 +53,26 @@ def get_current_tenant():
 def get_current_tenant_id() -> int | None:
     tenant = _current_tenant.get()
     return None if tenant is None or tenant is ALL_TENANTS else tenant.pk
+
+
+def require_tenant(tenant=None, *, allow_all: bool = False):
+    """The one guard of services that write for a tenant: returns the active tenant or refuses.
+
+    Refuses (``ApplicationError``) with no active tenant, in the all-tenants scope unless
+    ``allow_all`` (then ``ALL_TENANTS`` is returned), and when ``tenant`` is given but another
+    tenant is active.
+    """
+    current = _current_tenant.get()
+    if current is ALL_TENANTS and allow_all:
+        return current
+    if current is None or current is ALL_TENANTS or (tenant is not None and current.pk != tenant.pk):
+        raise ApplicationError(_("This operation must run inside the tenant's own scope."))
+    return current
+
+
+def actor_or_none(actor):
+    """The acting user to store on a row, or None for the system (scheduled jobs, anonymous)."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def _db_settings_for(tenant) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record
 from governance.exceptions import ApplicationError, ConflictError
 from governance.models import StatusChange
+from governance.tenancy import actor_or_none
 
 Permission = Callable[[Any, models.Model], bool]
 
@@ -85,7 +86,7 @@ class Workflow:
                 workflow=self.name,
                 from_status=current,
                 to_status=to,
-                actor=actor if getattr(actor, "pk", None) else None,
+                actor=actor_or_none(actor),
                 note=note.strip(),
             )
             audit_record(actor=actor, action=f"{self.name}.{to}", obj=obj,

@@ -8,26 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.exceptions import ApplicationError
-from governance.tenancy import ALL_TENANTS, get_current_tenant
-
-
-def _require_tenant(tenant) -> None:
-    current = get_current_tenant()
-    if current is ALL_TENANTS or current is None or current.pk != tenant.pk:
-        raise ApplicationError(_("This operation must run inside the tenant's own scope."))
-
-
-def _active_tenant():
-    current = get_current_tenant()
-    if current is None or current is ALL_TENANTS:
-        raise ApplicationError(_("This operation must run inside the tenant's own scope."))
-    return current
-
-
-def _user_or_none(actor):
-    return actor if getattr(actor, "pk", None) else None
-
 
 def _reject_unknown_fields(fields: dict, allowed) -> None:
     unknown = sorted(set(fields) - set(allowed))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
+from governance.tenancy import actor_or_none, require_tenant
 from orgs.models import (
     AnnualReport,
     Conclusion,
@@ -22,11 +23,8 @@ from orgs.models import (
     ReportAttachment,
     ReportStatus,
 )
-from orgs.permissions import (
-    can_edit_report,
-    can_open_campaign,
-)
-from orgs.services._common import _active_tenant, _as_date, _reject_unknown_fields, _user_or_none
+from orgs.permissions import can_edit_report, can_open_campaign
+from orgs.services._common import _as_date, _reject_unknown_fields
 from orgs.workflows import REPORT_WORKFLOW
 
 REPORT_FIELDS = (
@@ -45,7 +43,7 @@ def campaign_open(*, actor, year: int, due_date) -> InspectionCampaign:
     An existing campaign for the year is reused with its own due date. Organizations registered after
     the year ended get no report for it. ``campaign.reports_opened`` tells how many reports were added.
     """
-    tenant = _active_tenant()
+    tenant = require_tenant()
     if actor is not None and not can_open_campaign(actor):
         raise ApplicationError(_("You may not open annual report campaigns."))
     try:
@@ -57,7 +55,7 @@ def campaign_open(*, actor, year: int, due_date) -> InspectionCampaign:
     created = campaign is None
     if created:
         campaign = InspectionCampaign(tenant_id=tenant.pk, year=year, due_date=due_date,
-                                      opened_by=_user_or_none(actor))
+                                      opened_by=actor_or_none(actor))
         campaign.full_clean()
         campaign.save()
     year_end = datetime.date(year, 12, 31)
@@ -117,7 +115,7 @@ def annual_report_save(*, actor, report: AnnualReport, **fields) -> AnnualReport
 @transaction.atomic
 def annual_report_submit(*, actor, report: AnnualReport) -> AnnualReport:
     REPORT_WORKFLOW.transition(obj=report, to=ReportStatus.SUBMITTED, actor=actor, fields={
-        "submitted_by": _user_or_none(actor), "submitted_at": timezone.now(),
+        "submitted_by": actor_or_none(actor), "submitted_at": timezone.now(),
     })
     return report
 
@@ -135,7 +133,7 @@ def annual_report_review(*, actor, report: AnnualReport, conclusion: str, note: 
         raise ValidationError({"conclusion": [_("Choose a conclusion.")]})
     REPORT_WORKFLOW.transition(obj=report, to=ReportStatus.REVIEWED, actor=actor, note=note or "", fields={
         "conclusion": conclusion, "review_note": (note or "").strip(),
-        "reviewed_by": _user_or_none(actor), "reviewed_at": timezone.now(),
+        "reviewed_by": actor_or_none(actor), "reviewed_at": timezone.now(),
     })
     return report
 
@@ -156,7 +154,7 @@ def report_attachment_add(*, actor, report: AnnualReport, uploaded_file) -> Repo
     if errors:
         raise ValidationError({"file": errors})
     attachment = ReportAttachment(tenant_id=report.tenant_id, report=report, file=uploaded_file,
-                                  name=name[:200], uploaded_by=_user_or_none(actor))
+                                  name=name[:200], uploaded_by=actor_or_none(actor))
     attachment.full_clean()
     attachment.save()
     audit_record(actor=actor, action="annual_report.attachment_add", obj=report,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, snapshot
 from governance.exceptions import ApplicationError
+from governance.tenancy import actor_or_none
 from orgs.models import (
     ABNORMAL_REASONS,
     NO_RECTIFICATION_REASONS,
@@ -23,11 +24,8 @@ from orgs.models import (
     Organization,
     OrgStatus,
 )
-from orgs.permissions import (
-    can_apply_rectification,
-    can_manage_credit,
-)
-from orgs.services._common import _as_date, _not_in_future, _required_text, _user_or_none
+from orgs.permissions import can_apply_rectification, can_manage_credit
+from orgs.services._common import _as_date, _not_in_future, _required_text
 
 SERIOUS_REMOVAL_YEARS = 2
 
@@ -60,7 +58,7 @@ def credit_add(*, actor, organization: Organization, list_type: str, reason: str
     record = CreditRecord(
         tenant_id=organization.tenant_id, organization=organization, list_type=list_type, reason=reason,
         source=CreditSource.MANUAL, listed_on=listed_on, decision_number=(decision_number or "").strip(),
-        note=(note or "").strip(), created_by=_user_or_none(actor),
+        note=(note or "").strip(), created_by=actor_or_none(actor),
     )
     record.full_clean()
     record.save()
@@ -108,7 +106,7 @@ def credit_remove(*, actor, record: CreditRecord, removed_on, reason: str) -> Cr
         _check_serious_removal(record, removed_on)
     record.removed_on = removed_on
     record.removal_reason = reason
-    record.removed_by = _user_or_none(actor)
+    record.removed_by = actor_or_none(actor)
     record.save(update_fields=["removed_on", "removal_reason", "removed_by"])
     audit_record(actor=actor, action="credit.remove", obj=record,
                  changes={"removed_on": removed_on, "removal_reason": reason})

@@ -6,14 +6,13 @@ import datetime
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from governance.models import AuditEvent
-from governance.request_context import get_request_info
+from governance.audit import audit_record_many
+from governance.tenancy import require_tenant
 from orgs.models import (
     NO_RECTIFICATION_REASONS,
     AnnualReport,
@@ -26,7 +25,7 @@ from orgs.models import (
     OrgStatus,
     ReportStatus,
 )
-from orgs.services._common import _as_date, _json, _require_tenant
+from orgs.services._common import _as_date
 
 # Days before expiry when the daily job flags a grade for re-evaluation.
 GRADE_EXPIRY_WARNING_DAYS = 90
@@ -37,27 +36,6 @@ REMOVAL_VERIFIED = gettext_lazy("obligation fulfilled and verified")
 REMOVAL_NO_RECTIFICATION = gettext_lazy("six months after the latest listing (no rectification needed)")
 REMOVAL_MOVED = gettext_lazy("moved to the serious list")
 REMOVAL_DEREGISTERED = gettext_lazy("organization deregistered")
-
-
-def _audit_system(*, tenant, action: str, objs: list, changes) -> None:
-    """Audit events of the daily job, one per changed row, written in bulk.
-
-    Same fields as ``audit_record`` (actor "system"); the region path comes from the organization so
-    that auditors of a subtree see these events.
-    """
-    if not objs:
-        return
-    info = get_request_info()
-    content_type = ContentType.objects.get_for_model(type(objs[0]))
-    AuditEvent.objects.bulk_create([
-        AuditEvent(
-            tenant_id=tenant.pk, region_path=obj.organization.region.path, actor=None, actor_repr="system",
-            action=action, content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:200],
-            changes={key: _json(value) for key, value in changes(obj).items()},
-            request_id=info.request_id, ip_address=info.ip_address,
-        )
-        for obj in objs
-    ], batch_size=500)
 
 
 def _records():
@@ -85,7 +63,7 @@ def _rule_list_overdue(tenant, today: datetime.date) -> int:
         for report in reports
     ]
     CreditRecord.objects.bulk_create(records)
-    _audit_system(tenant=tenant, action="credit.auto_list", objs=records, changes=lambda r: {
+    audit_record_many(actor=None, tenant=tenant, action="credit.auto_list", objs=records, changes=lambda r: {
         "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on, "annual_report": r.annual_report_id,
     })
     return len(records)
@@ -114,7 +92,7 @@ def _rule_remove_verified(tenant, today: datetime.date) -> int:
         record.removed_on = today
         record.removal_reason = str(REMOVAL_VERIFIED)
     CreditRecord.objects.bulk_update(records, ["rectification_verified_on", "removed_on", "removal_reason"])
-    _audit_system(tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
+    audit_record_many(actor=None, tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason,
         "rectification_verified_on": r.rectification_verified_on,
     })
@@ -138,7 +116,7 @@ def _rule_remove_no_rectification(tenant, today: datetime.date) -> int:
         record.removed_on = today
         record.removal_reason = str(REMOVAL_NO_RECTIFICATION)
     CreditRecord.objects.bulk_update(records, ["removed_on", "removal_reason"])
-    _audit_system(tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
+    audit_record_many(actor=None, tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason, "latest_listed_on": r.latest_listed_on,
     })
     return len(records)
@@ -168,11 +146,11 @@ def _rule_move_to_serious(tenant, today: datetime.date) -> int:
         record.moved_to = serious[record.organization_id]
         record.removal_reason = str(REMOVAL_MOVED)
     CreditRecord.objects.bulk_update(due, ["removed_on", "moved_to", "removal_reason"])
-    _audit_system(tenant=tenant, action="credit.auto_list", objs=list(serious.values()), changes=lambda r: {
+    audit_record_many(actor=None, tenant=tenant, action="credit.auto_list", objs=list(serious.values()), changes=lambda r: {
         "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on,
         "moved_from": [m.pk for m in by_org[r.organization_id]],
     })
-    _audit_system(tenant=tenant, action="credit.move_to_serious", objs=due, changes=lambda r: {
+    audit_record_many(actor=None, tenant=tenant, action="credit.move_to_serious", objs=due, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason, "moved_to": r.moved_to_id,
     })
     return len(serious)
@@ -187,7 +165,7 @@ def _rule_remove_deregistered(tenant, today: datetime.date) -> int:
         record.removed_on = today
         record.removal_reason = str(REMOVAL_DEREGISTERED)
     CreditRecord.objects.bulk_update(records, ["removed_on", "removal_reason"])
-    _audit_system(tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
+    audit_record_many(actor=None, tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason,
     })
     return len(records)
@@ -199,7 +177,7 @@ def _rule_grades(tenant, today: datetime.date) -> tuple[int, int]:
     for grade in expired:
         grade.status = GradeStatus.EXPIRED
     EvaluationGrade.objects.bulk_update(expired, ["status"])
-    _audit_system(tenant=tenant, action="grade.expire", objs=expired, changes=lambda g: {
+    audit_record_many(actor=None, tenant=tenant, action="grade.expire", objs=expired, changes=lambda g: {
         "status": [GradeStatus.VALID.value, GradeStatus.EXPIRED.value], "expires_date": g.expires_date,
     })
     flagged = list(grades.filter(
@@ -209,7 +187,7 @@ def _rule_grades(tenant, today: datetime.date) -> tuple[int, int]:
     for grade in flagged:
         grade.expiry_flagged_on = today
     EvaluationGrade.objects.bulk_update(flagged, ["expiry_flagged_on"])
-    _audit_system(tenant=tenant, action="grade.flag_expiry", objs=flagged, changes=lambda g: {
+    audit_record_many(actor=None, tenant=tenant, action="grade.flag_expiry", objs=flagged, changes=lambda g: {
         "expiry_flagged_on": g.expiry_flagged_on, "expires_date": g.expires_date,
     })
     return len(expired), len(flagged)
@@ -222,7 +200,7 @@ def credit_rules_apply(*, tenant, today: datetime.date) -> dict[str, int]:
     Set-based and idempotent: a second run for the same ``today`` finds nothing to do and returns
     zeros. Rules run in this order, so that e.g. an entry removed today is not moved to the serious list.
     """
-    _require_tenant(tenant)
+    require_tenant(tenant)
     today = _as_date(today, "today")
     counts = {
         "listed_overdue": _rule_list_overdue(tenant, today),

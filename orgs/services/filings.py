@@ -10,14 +10,8 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError
 from governance.models import Region, Role, StatusChange
-from orgs.models import (
-    Filing,
-    FilingStatus,
-    Organization,
-    OrgKind,
-    OrgMembership,
-    OrgStatus,
-)
+from governance.tenancy import actor_or_none
+from orgs.models import Filing, FilingStatus, Organization, OrgKind, OrgMembership, OrgStatus
 from orgs.permissions import (
     EDIT_ROLES,
     can_submit_filing,
@@ -25,7 +19,7 @@ from orgs.permissions import (
     is_org_user,
     region_in_jurisdiction,
 )
-from orgs.services._common import _reject_unknown_fields, _user_or_none
+from orgs.services._common import _reject_unknown_fields
 from orgs.services.organizations import _build_organization, pending_name_conflict
 from orgs.workflows import FILING_WORKFLOW
 
@@ -53,13 +47,13 @@ def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
         values={**fields, "kind": OrgKind.COMMUNITY_GROUP, "status": OrgStatus.PENDING},
     )
     filing = Filing(tenant_id=org.tenant_id, organization=org, status=FilingStatus.SUBMITTED,
-                    submitted_by=_user_or_none(actor))
+                    submitted_by=actor_or_none(actor))
     filing.full_clean()
     filing.save()
     StatusChange.objects.create(
         tenant_id=filing.tenant_id, content_type=ContentType.objects.get_for_model(filing),
         object_id=str(filing.pk), workflow=FILING_WORKFLOW.name, from_status="",
-        to_status=FilingStatus.SUBMITTED, actor=_user_or_none(actor),
+        to_status=FilingStatus.SUBMITTED, actor=actor_or_none(actor),
     )
     audit_record(actor=actor, action="organization.create", obj=org, changes={**snapshot(org), "domains": codes})
     audit_record(actor=actor, action="filing.submit", obj=filing, changes=snapshot(filing))

@@ -8,29 +8,17 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
-from orgs.models import (
-    EvaluationGrade,
-    GradeBand,
-    GradeStatus,
-    Organization,
-)
-from orgs.permissions import (
-    can_award_grade,
-    can_configure_grades,
-)
-from orgs.selectors import (
-    GRADE_ORDER,
-    grade_bands,
-    grade_eligibility,
-    grade_for_score,
-)
-from orgs.services._common import _as_date, _not_in_future, _require_tenant, _user_or_none
+from governance.tenancy import actor_or_none, require_tenant
+from orgs.models import EvaluationGrade, GradeBand, GradeStatus, Organization
+from orgs.permissions import can_award_grade, can_configure_grades
+from orgs.selectors import GRADE_ORDER, grade_bands, grade_eligibility, grade_for_score
+from orgs.services._common import _as_date, _not_in_future
 
 
 @transaction.atomic
 def grade_bands_set(*, actor, tenant, bands: dict[str, int]) -> dict[str, int]:
     """Set the tenant's lower bound of every grade (strictly decreasing from 5A to 1A, 0..1000)."""
-    _require_tenant(tenant)
+    require_tenant(tenant)
     if not can_configure_grades(actor):
         raise ApplicationError(_("You may not configure the grade bands."))
     expected = [grade.value for grade in GRADE_ORDER]
@@ -87,7 +75,7 @@ def grade_award(*, actor, organization: Organization, score: int, awarded_date, 
         tenant_id=organization.tenant_id, organization=organization, score=score,
         grade=grade_for_score(tenant=organization.tenant, score=score), awarded_date=awarded_date,
         expires_date=EvaluationGrade.expiry_for(awarded_date), note=(note or "").strip(),
-        awarded_by=_user_or_none(actor),
+        awarded_by=actor_or_none(actor),
     )
     grade.full_clean(validate_constraints=False)
     # Awards to one organization queue behind each other, so each supersedes the one before.

@@ -14,7 +14,7 @@ from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
 from governance.models import StatusChange
 from governance.standards import normalize_uscc
-from governance.tenancy import all_tenants
+from governance.tenancy import actor_or_none, all_tenants
 from orgs.models import (
     FundingSource,
     Organization,
@@ -31,7 +31,7 @@ from orgs.permissions import (
     can_set_party_coverage,
     region_in_jurisdiction,
 )
-from orgs.services._common import _merge_errors, _reject_unknown_fields, _required_text, _user_or_none
+from orgs.services._common import _merge_errors, _reject_unknown_fields, _required_text
 from orgs.validation import identity_errors
 
 # Fields staff set when registering an organization (party_coverage belongs to the party app).
@@ -262,7 +262,7 @@ def organization_set_status(*, actor, organization: Organization, status: str, n
     StatusChange.objects.create(
         tenant_id=organization.tenant_id, content_type=ContentType.objects.get_for_model(organization),
         object_id=str(organization.pk), workflow="organization_status", from_status=current, to_status=status,
-        actor=_user_or_none(actor), note=note,
+        actor=actor_or_none(actor), note=note,
     )
     audit_record(actor=actor, action="organization.set_status", obj=organization,
                  changes={"status": [current, status], "note": note})

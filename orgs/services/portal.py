@@ -12,19 +12,11 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record
 from governance.exceptions import ApplicationError
 from governance.standards import normalize_uscc
-from orgs.models import (
-    ChangeRequestStatus,
-    Organization,
-    OrgChangeRequest,
-)
-from orgs.permissions import (
-    can_decide_change_request,
-    is_member,
-)
-from orgs.selectors import (
-    pending_change_request,
-)
-from orgs.services._common import _json, _merge_errors, _user_or_none
+from governance.tenancy import actor_or_none
+from orgs.models import ChangeRequestStatus, Organization, OrgChangeRequest
+from orgs.permissions import can_decide_change_request, is_member
+from orgs.selectors import pending_change_request
+from orgs.services._common import _json, _merge_errors
 from orgs.services.organizations import (
     _clean_domains,
     _normalize_org_values,
@@ -96,7 +88,7 @@ def portal_update(*, actor, organization: Organization, domains=None,
                      changes={"changes": [before, change_request.changes]})
     else:
         change_request = OrgChangeRequest(tenant_id=organization.tenant_id, organization=organization,
-                                          changes=changes, requested_by=_user_or_none(actor))
+                                          changes=changes, requested_by=actor_or_none(actor))
         change_request.full_clean()
         change_request.save()
         audit_record(actor=actor, action="change_request.create", obj=change_request, changes={"changes": changes})
@@ -121,7 +113,7 @@ def change_request_decide(*, actor, change_request: OrgChangeRequest, approve: b
         _organization_apply(actor=actor, organization=organization, fields=requested)
         change_request.organization = organization
     change_request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    change_request.decided_by = _user_or_none(actor)
+    change_request.decided_by = actor_or_none(actor)
     change_request.decided_at = timezone.now()
     change_request.decision_note = note
     change_request.full_clean()
