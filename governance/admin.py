@@ -209,3 +209,7 @@ class UserAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, BaseUserAdmin):
     def history_view(self, request, object_id, extra_context=None):
         self._object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+
+# The notification models are registered next to their package (same admin site).
+from governance.notifications import admin as _notifications_admin  # noqa: E402,F401

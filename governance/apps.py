@@ -38,4 +38,22 @@ class GovernanceConfig(AppConfig):
         registry.register_nav(section="system", label=_("Audit log"), url_name="audit-list", order=10,
                               visible=can_view_audit_log)
         registry.register_audit_actions(GovernanceAudit)
+        _plug_notifications(registry)
         registry.register_audit_actions(ImportAudit)
+
+
+def _plug_notifications(registry):
+    """The inbox's audit labels, the core's own notification kinds and the daily digest in beat."""
+    from governance.models import Delivery
+    from governance.notifications import register_notification_kind
+    from governance.notifications.audit import NotificationAudit
+
+    registry.register_audit_actions(NotificationAudit)
+    # The uploader usually watches the progress bar: the inbox records the result, e-mail only on request.
+    register_notification_kind("governance.import_finished", _("Your import finished"), default=Delivery.OFF,
+                               order=900)
+    register_notification_kind("governance.import_failed", _("Your import failed"), order=901)
+    registry.register_periodic_task(
+        "notifications: daily digest", "governance.notifications.digest", crontab={"minute": "0", "hour": "8"},
+        per_tenant=True, description="One e-mail per user who chose the daily digest (governance.notifications).",
+    )

@@ -76,6 +76,19 @@ def scope_to_user(
     return queryset.filter(condition)
 
 
+def users_with_roles_over(region: Region, roles: Iterable[str]):
+    """Active users holding one of ``roles`` at ``region`` or at one of its ancestors (who answer for it),
+    e.g. the community staff who review a filing of their community. One query, no per-row work."""
+    from django.db.models import Exists, OuterRef
+
+    from governance.models import User
+
+    segments = region.path.strip("/").split("/")
+    chain = ["/".join(segments[:depth]) + "/" for depth in range(1, len(segments) + 1)]
+    holds = RoleAssignment.objects.filter(user_id=OuterRef("pk"), role__in=list(roles), region__path__in=chain)
+    return User.objects.filter(tenant_id=region.tenant_id, is_active=True).filter(Exists(holds))
+
+
 def get_object_for_user_or_404(queryset: QuerySet, **lookup):
     """Fetch from an already-scoped queryset; missing and forbidden both raise the same 404."""
     try:

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.navigation",
+                "governance.notifications.context_processors.inbox",
             ],
         },
     },
@@ -256,6 +257,24 @@ SPECTACULAR_SETTINGS = {
 # lookup hashes is separate. Unset (embedded default): both derived from SECRET_KEY; settings_prod refuses.
 SENSITIVE_FIELD_KEYS = env_list("SENSITIVE_FIELD_KEYS")
 SENSITIVE_HASH_KEY = os.environ.get("SENSITIVE_HASH_KEY", "")
+
+# --- E-mail (governance.notifications) -------------------------------------------------------
+# Without EMAIL_HOST e-mails are printed to the console (the demo and development need no mail server);
+# with it they go out over SMTP. Tests use Django's in-memory backend (mail.outbox).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                               else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that does not answer must not hold a worker for minutes.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails point here (scheme and host of the platform as users reach it).
+PLATFORM_BASE_URL = os.environ.get("PLATFORM_BASE_URL", "http://localhost:8000")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

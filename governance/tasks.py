@@ -4,6 +4,10 @@ from celery import shared_task
 
 from governance.celery import TenantTask, app
 from governance.imports.tasks import import_run_task  # noqa: F401 - registers the import task with the worker
+from governance.notifications.tasks import (  # noqa: F401 - registers the notification tasks
+    notification_digest_task,
+    notification_email_task,
+)
 
 
 @shared_task(name="governance.for_each_tenant")

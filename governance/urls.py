@@ -26,6 +26,7 @@ urlpatterns = [
     path("regions/<int:pk>/", views.region_detail, name="region-detail"),
     path("audit/", views.audit_list, name="audit-list"),
     path("nav/badges/", views.nav_badges, name="nav-badges"),
+    path("notifications/", include("governance.notifications.urls")),
     path("imports/", include("governance.imports.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,11 +1,13 @@
 from .accounts import Role, RoleAssignment, User
 from .audit import AuditEvent
 from .imports import FINAL_IMPORT_STATUSES, ImportJob, ImportStatus
+from .notifications import Delivery, Notification, NotificationDigest, NotificationPreference
 from .regions import Region, RegionLevel
 from .tenancy import Tenant
 from .workflow import StatusChange
 
 __all__ = [
-    "FINAL_IMPORT_STATUSES", "AuditEvent", "ImportJob", "ImportStatus", "Region", "RegionLevel", "Role",
+    "FINAL_IMPORT_STATUSES", "AuditEvent", "Delivery", "ImportJob", "ImportStatus", "Notification",
+    "NotificationDigest", "NotificationPreference", "Region", "RegionLevel", "Role",
     "RoleAssignment", "StatusChange", "Tenant", "User",
 ]
