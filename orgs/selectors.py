@@ -39,7 +39,7 @@ from orgs.models import (
     ReportStatus,
     ServiceDomain,
 )
-from orgs.permissions import VIEW_ROLES, is_org_user
+from orgs.permissions import STREET_ROLES, VIEW_ROLES, is_org_user
 
 ORGANIZATION_ORDERINGS = ("name", "-name", "registered_date", "-registered_date", "created_at", "-created_at")
 GRADE_ORDER = [Grade.A5, Grade.A4, Grade.A3, Grade.A2, Grade.A1]
@@ -267,15 +267,25 @@ def annual_report_get_for_user(*, user, pk) -> AnnualReport:
     return get_object_for_user_or_404(annual_report_list(user=user), pk=pk)
 
 
+def campaign_organizations_missing_report(*, user, year: int) -> QuerySet[Organization]:
+    """Active organizations lacking the ``year`` report that ``user`` may open it for: those of their
+    jurisdiction (a street clerk's street, not the city); all of the tenant's for a system run (user None)."""
+    queryset = (
+        Organization.objects.filter(status=OrgStatus.ACTIVE)
+        .filter(Q(registered_date__isnull=True) | Q(registered_date__lte=datetime.date(year, 12, 31)))
+        .exclude(Exists(AnnualReport.objects.filter(organization_id=OuterRef("pk"), year=year)))
+    )
+    if user is None:
+        return queryset
+    return scope_to_user(queryset, user, roles=STREET_ROLES)
+
+
 def campaign_list(*, user) -> QuerySet[InspectionCampaign]:
-    """Campaigns are tenant-wide; staff roles see them, with the number of reports in each."""
+    """Campaigns are tenant-wide and staff roles see them; count their reports through
+    ``annual_report_list`` (scoped to the jurisdiction), never on the campaign (tenant-wide)."""
     if not (user_roles(user) & VIEW_ROLES):
         return InspectionCampaign.objects.none()
-    return InspectionCampaign.objects.annotate(
-        report_count=Count("reports"),
-        submitted_count=Count("reports", filter=Q(reports__status__in=[ReportStatus.SUBMITTED,
-                                                                        ReportStatus.REVIEWED])),
-    ).order_by("-year")
+    return InspectionCampaign.objects.order_by("-year")
 
 
 # --- credit lists ----------------------------------------------------------------------------

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +16,12 @@ from orgs.models import (
     AnnualReport,
     Conclusion,
     InspectionCampaign,
-    Organization,
-    OrgStatus,
     ReportAttachment,
     ReportStatus,
 )
 from orgs.permissions import can_edit_report, can_open_campaign
 from orgs.services._common import _as_date, _reject_unknown_fields
+from orgs.selectors import campaign_organizations_missing_report
 from orgs.workflows import REPORT_WORKFLOW
 
 REPORT_FIELDS = (
@@ -38,7 +35,8 @@ ATTACHMENT_EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "png", "doc", "docx", "
 
 @transaction.atomic
 def campaign_open(*, actor, year: int, due_date) -> InspectionCampaign:
-    """Open the year's campaign and a report for every active organization lacking one (idempotent).
+    """Open the year's campaign and a report for every active organization of the actor's jurisdiction
+    lacking one (idempotent; the whole tenant when ``actor`` is None, e.g. the scheduled task).
 
     An existing campaign for the year is reused with its own due date. Organizations registered after
     the year ended get no report for it. ``campaign.reports_opened`` tells how many reports were added.
@@ -58,13 +56,8 @@ def campaign_open(*, actor, year: int, due_date) -> InspectionCampaign:
                                       opened_by=actor_or_none(actor))
         campaign.full_clean()
         campaign.save()
-    year_end = datetime.date(year, 12, 31)
-    lacking = (
-        Organization.objects.filter(status=OrgStatus.ACTIVE)
-        .filter(Q(registered_date__isnull=True) | Q(registered_date__lte=year_end))
-        .exclude(Exists(AnnualReport.objects.filter(organization_id=OuterRef("pk"), year=year)))
-        .values_list("pk", flat=True)
-    )
+    # Only the actor's jurisdiction: a street clerk opens their street's reports, not the city's.
+    lacking = campaign_organizations_missing_report(user=actor, year=year).values_list("pk", flat=True)
     before = AnnualReport.objects.filter(year=year).count()
     AnnualReport.objects.bulk_create(
         [AnnualReport(tenant_id=tenant.pk, organization_id=org_id, campaign=campaign, year=year,

@@ -293,12 +293,18 @@ def test_annual_report_campaign_to_review(tree_a, users, client_for, member_org)
     year = timezone.localdate().year - 1
 
     assert community.post(reverse("orgs:campaign-open"), {"year": year, "due_date": due}).status_code == 404
-    response = street.post(reverse("orgs:campaign-open"), {"year": year, "due_date": due}, follow=True, **EN)
-    assert f"Campaign {year} is open: 2 new annual reports were opened." in body(response)
-    response = street.post(reverse("orgs:campaign-open"), {"year": year, "due_date": due}, follow=True, **EN)
+    # The street confirms the count of its own organizations first (the one in 光明社区 is another street's).
+    response = street.post(reverse("orgs:campaign-open"), {"year": year, "due_date": due}, **EN)
+    assert f"This opens the {year} annual report for 1 organization." in body(response)
+    with tenant_context(tree_a["tenant"]):
+        assert not AnnualReport.objects.filter(year=year).exists()
+    confirmed = {"year": year, "due_date": due, "confirm": "1"}
+    response = street.post(reverse("orgs:campaign-open"), confirmed, follow=True, **EN)
+    assert f"Campaign {year} is open: 1 new annual report was opened." in body(response)
+    response = street.post(reverse("orgs:campaign-open"), confirmed, follow=True, **EN)
     assert "no new report was opened" in body(response)
     with tenant_context(tree_a["tenant"]):
-        assert AnnualReport.objects.filter(year=year).count() == 2
+        assert AnnualReport.objects.filter(year=year).count() == 1
         report = AnnualReport.objects.get(organization=member_org, year=year)
     # The campaign page counts the reports of the street's jurisdiction only.
     page = body(street.get(reverse("orgs:campaign-list"), **EN))

@@ -57,6 +57,13 @@ def campaign_open(request):
     form = CampaignOpenForm(request.POST)
     if form.is_valid():
         year, due_date = form.cleaned_data["year"], form.cleaned_data["due_date"]
+        if not request.POST.get("confirm"):
+            # Opening reports is not undone: show how many of the user's organizations it covers first.
+            return render(request, "orgs/workflow/campaign_confirm.html", {
+                "form": form, "year": year, "due_date": due_date,
+                "count": selectors.campaign_organizations_missing_report(user=request.user, year=year).count(),
+                "subnav": subnav(request.user, "orgs:campaign-list"),
+            })
         try:
             campaign = services.campaign_open(actor=request.user, year=year, due_date=due_date)
         except (ApplicationError, ValidationError) as exc:
