@@ -20,8 +20,8 @@ from orgs.models import (
     ReportStatus,
 )
 from orgs.permissions import can_edit_report, can_open_campaign
-from orgs.services._common import _as_date, _reject_unknown_fields
 from orgs.selectors import campaign_organizations_missing_report
+from orgs.services._common import _as_date, _reject_unknown_fields
 from orgs.workflows import REPORT_WORKFLOW
 
 REPORT_FIELDS = (
