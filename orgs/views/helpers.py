@@ -41,6 +41,8 @@ def apply_errors(form, exc: Exception) -> None:
     if hasattr(exc, "error_dict"):
         for field, field_messages in exc.message_dict.items():
             target = field if field in form.fields else None
+            if target is None and field.endswith("_id") and field[:-3] in form.fields:
+                target = field[:-3]  # a foreign key's error (region_id) belongs on its field (region)
             for message in field_messages:
                 form.add_error(target, message)
     else:

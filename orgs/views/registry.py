@@ -12,7 +12,6 @@ from functools import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -37,6 +36,7 @@ from orgs.models import (
     OrgStatus,
 )
 from orgs.validation import check_org_code, identity_warnings
+from orgs.views.helpers import apply_errors, is_registry_staff, require
 
 DETAIL_TABS = ("profile", "reports", "grades", "credit", "history")
 HISTORY_LIMIT = 100
@@ -58,35 +58,11 @@ def model_labels(model) -> dict:
     return labels
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404(_("Not found."))
-
-
-def _is_staff(user) -> bool:
-    """Staff pages are for the roles that see the registry of a subtree (not organization users)."""
-    return permissions.has_any_role(user, permissions.VIEW_ROLES)
-
-
 def _staff_organization(request, pk) -> Organization:
     """The organization if the user sees it as staff; organization users use the portal instead."""
     organization = selectors.organization_get_for_user(user=request.user, pk=pk)
-    _require(permissions.region_in_jurisdiction(request.user, organization.region, permissions.VIEW_ROLES))
+    require(permissions.region_in_jurisdiction(request.user, organization.region, permissions.VIEW_ROLES))
     return organization
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field messages on their fields, others on top."""
-    if hasattr(exc, "error_dict"):
-        for field, messages_ in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "region_id":
-                target = "region"
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # --- list and export -------------------------------------------------------------------------
@@ -94,7 +70,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def organization_list(request):
-    _require(_is_staff(request.user))
+    require(is_registry_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     queryset = selectors.organization_list(user=request.user, filters=filters)
@@ -122,7 +98,7 @@ def organization_export(request):
     from governance.imports.exporting import export_filename, export_response
     from orgs.exporting import EXPORT_COLUMNS, SHEET_TITLE, export_rows
 
-    _require(_is_staff(request.user))
+    require(is_registry_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     queryset = selectors.organization_list(user=request.user, filters=filters)
@@ -209,7 +185,7 @@ def _funding_labels(organization: Organization) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
-    _require(permissions.can_create_org(request.user))
+    require(permissions.can_create_org(request.user))
     return _organization_form(request, None)
 
 
@@ -217,7 +193,7 @@ def organization_create(request):
 @require_http_methods(["GET", "POST"])
 def organization_edit(request, pk: int):
     organization = _staff_organization(request, pk)
-    _require(permissions.can_edit_org(request.user, organization))
+    require(permissions.can_edit_org(request.user, organization))
     return _organization_form(request, organization)
 
 
@@ -240,7 +216,7 @@ def _organization_form(request, organization: Organization | None):
                 organization = services.organization_update(
                     actor=request.user, organization=organization, domains=form.cleaned_data["domains"], **fields)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -259,7 +235,7 @@ def _warn_identity(request, organization: Organization) -> None:
 @require_GET
 def check_code(request):
     """Inline GB 32100 check while typing (htmx): a small fragment with the errors and warnings."""
-    _require(permissions.can_create_org(request.user))
+    require(permissions.can_create_org(request.user))
     uscc = (request.GET.get("uscc") or "").strip().upper()
     kind = request.GET.get("kind") or ""
     result = check_org_code(uscc, kind) if uscc else None
@@ -273,14 +249,14 @@ def check_code(request):
 @require_http_methods(["GET", "POST"])
 def organization_status(request, pk: int):
     organization = _staff_organization(request, pk)
-    _require(permissions.can_change_org_status(request.user, organization))
+    require(permissions.can_change_org_status(request.user, organization))
     form = StatusForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_set_status(actor=request.user, organization=organization,
                                              status=form.cleaned_data["status"], note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
