@@ -105,8 +105,26 @@ def annual_report_save(*, actor, report: AnnualReport, **fields) -> AnnualReport
     return report
 
 
+FIGURE_FIELDS = ("income_government", "income_donations", "income_dues", "income_services", "income_other",
+                 "spending", "net_assets")
+
+
+def annual_report_missing_sections(report: AnnualReport) -> list[str]:
+    """What the report still lacks before submission (an empty report, ¥0 and no text, is refused)."""
+    missing = []
+    if not (report.activities_summary or "").strip():
+        missing.append(_("the activities summary"))
+    if not any(getattr(report, name) for name in FIGURE_FIELDS) and not report.attachments.exists():
+        missing.append(_("the financial figures (all are ¥0) or an attached financial statement"))
+    return missing
+
+
 @transaction.atomic
 def annual_report_submit(*, actor, report: AnnualReport) -> AnnualReport:
+    missing = annual_report_missing_sections(report)
+    if missing:
+        raise ApplicationError(_("The annual report cannot be submitted yet. Missing: %(missing)s.")
+                               % {"missing": _("; ").join(str(m) for m in missing)}, extra={"missing": missing})
     REPORT_WORKFLOW.transition(obj=report, to=ReportStatus.SUBMITTED, actor=actor, fields={
         "submitted_by": actor_or_none(actor), "submitted_at": timezone.now(),
     })

@@ -7,6 +7,7 @@ credit code whose type character matches its kind.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
@@ -91,6 +92,9 @@ class AnnualReportFactory(DjangoModelFactory):
     year = 2024
     due_date = datetime.date(2025, 5, 31)
     status = ReportStatus.OPEN
+    # Enough to be submitted (an empty report is refused): a summary and one figure.
+    activities_summary = "全年开展社区活动 12 场"
+    spending = Decimal("800.00")
 
 
 class CreditRecordFactory(DjangoModelFactory):

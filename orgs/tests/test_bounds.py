@@ -90,11 +90,11 @@ def test_a_six_million_character_summary_is_refused_and_not_audited(tree_a, user
         org = OrganizationFactory(region=tree_a["community"])
         MembershipFactory(organization=org, user=users["org_a"])
         report = AnnualReportFactory(organization=org, due_date=timezone.localdate() + datetime.timedelta(days=30))
-        events = AuditEvent.objects.count()
+        events, before = AuditEvent.objects.count(), report.activities_summary
         with pytest.raises(ValidationError) as info:
             services.annual_report_save(actor=users["org_a"], report=report, activities_summary="活" * 6_000_000)
         assert "activities_summary" in info.value.message_dict
-        assert AnnualReport.objects.get(pk=report.pk).activities_summary == ""
+        assert AnnualReport.objects.get(pk=report.pk).activities_summary == before
         assert AuditEvent.objects.count() == events
         services.annual_report_save(actor=users["org_a"], report=report, activities_summary="活" * LONG_TEXT)
         assert len(AnnualReport.objects.get(pk=report.pk).activities_summary) == LONG_TEXT
@@ -106,3 +106,50 @@ def test_api_and_form_fields_carry_the_bound():
 
     assert AnnualReport._meta.get_field("activities_summary").formfield().max_length == LONG_TEXT
     assert Filing._meta.get_field("rejection_reason").formfield().max_length == 2_000
+
+
+def test_an_empty_annual_report_cannot_be_submitted(tree_a, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.exceptions import ApplicationError
+    from orgs.models import ReportStatus
+
+    with tenant_context(tree_a["tenant"]):
+        org = OrganizationFactory(region=tree_a["community"])
+        MembershipFactory(organization=org, user=users["org_a"])
+        report = AnnualReportFactory(organization=org, activities_summary="", spending=0,
+                                     due_date=timezone.localdate() + datetime.timedelta(days=30))
+        events = AuditEvent.objects.count()
+        with pytest.raises(ApplicationError) as info:
+            services.annual_report_submit(actor=users["org_a"], report=report)
+        assert len(info.value.extra["missing"]) == 2  # the summary, and figures or a statement
+        assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.OPEN
+        assert AuditEvent.objects.count() == events
+        services.annual_report_save(actor=users["org_a"], report=report, activities_summary="开展活动 3 场")
+        with pytest.raises(ApplicationError) as info:
+            services.annual_report_submit(actor=users["org_a"], report=report)
+        assert len(info.value.extra["missing"]) == 1
+        # A group with no money at all attaches its statement instead of figures.
+        services.report_attachment_add(actor=users["org_a"], report=report,
+                                       uploaded_file=SimpleUploadedFile("财务报表.pdf", b"%PDF-1.4 statement"))
+        services.annual_report_submit(actor=users["org_a"], report=report)
+        assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_the_report_page_lists_what_is_missing_in_chinese(tree_a, users, client_for):
+    from django.urls import reverse
+
+    with tenant_context(tree_a["tenant"]):
+        org = OrganizationFactory(region=tree_a["community"])
+        MembershipFactory(organization=org, user=users["org_a"])
+        report = AnnualReportFactory(organization=org, activities_summary="", spending=0,
+                                     due_date=timezone.localdate() + datetime.timedelta(days=30))
+    data = {name: "0" for name in ("income_government", "income_donations", "income_dues", "income_services",
+                                   "income_other", "spending", "net_assets")}
+    response = client_for(users["org_a"]).post(reverse("orgs:report-edit", args=[report.pk]),
+                                               {**data, "activities_summary": "", "submit": "1"}, follow=True)
+    page = response.content.decode()
+    assert "活动情况" in page or "活动" in page
+    assert "尚不能提交" in page
+    with tenant_context(tree_a["tenant"]):
+        assert AnnualReport.objects.get(pk=report.pk).status == "open"
