@@ -142,7 +142,7 @@ def raw_bulk_create(tenant, admin, data: bytes) -> tuple[int, float]:
         rows, _errors, _skipped = read_rows(ORGANIZATION_IMPORTER, data)
         cleaned, errors = validate_rows(ORGANIZATION_IMPORTER, tenant=tenant, user=admin, rows=rows)
     assert not errors, errors[:3]
-    with tenant_context(tenant):
+    with tenant_context(tenant), transaction.atomic():  # the inner block is rolled back
         started = time.perf_counter()
         organizations = [Organization(tenant=tenant, **{field: row[field] for field in ORGANIZATION_FIELDS})
                          for row in cleaned]

@@ -168,6 +168,11 @@ def parse_date(value: Any) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:  # the common case, 2019-05-20, without the patterns below
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
     text = re.sub(r"\s+00:00(:00)?$", "", cell_text(value))
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
