@@ -239,6 +239,14 @@ def filing_get_for_user(*, user, pk) -> Filing:
     return get_object_for_user_or_404(filing_list(user=user), pk=pk)
 
 
+def organization_name_in_use(*, name: str, exclude_pk=None) -> bool:
+    """Does another organization of the tenant (any region, rejected filings aside) bear ``name``?
+
+    A filing with such a name is allowed but warned about: branches and namesakes exist, duplicates too."""
+    others = Organization.objects.filter(name=(name or "").strip()).exclude(status=OrgStatus.REJECTED)
+    return others.exclude(pk=exclude_pk).exists() if exclude_pk else others.exists()
+
+
 # --- annual reports --------------------------------------------------------------------------
 
 

@@ -56,9 +56,14 @@ def filing_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("Filing application submitted. The community reviews it next."))
+            if selectors.organization_name_in_use(name=filing.organization.name, exclude_pk=filing.organization_id):
+                messages.warning(request, NAME_IN_USE)
             return redirect("orgs:filing-detail", filing.pk)
     return render(request, "orgs/workflow/filing_form.html", {"form": form})
 
+
+NAME_IN_USE = gettext_lazy("Another organization of this name is already in the registry: check that this is "
+                           "not a duplicate before approving.")
 
 FILING_BUTTONS = {
     FilingStatus.COMMUNITY_APPROVED: {"label": gettext_lazy("Approve (community review)"), "css": "btn-success"},
@@ -76,6 +81,8 @@ def filing_detail(request, pk: int):
         "filing": filing, "org": org, "domains": list(org.domains.all()),
         "approvals": approvals, "can_reject": FilingStatus.REJECTED in targets,
         "history": history(filing, FilingStatus.choices), "org_url": organization_url(org),
+        "name_in_use": NAME_IN_USE if filing.status != FilingStatus.FILED and selectors.organization_name_in_use(
+            name=org.name, exclude_pk=org.pk) else "",
     })
 
 
