@@ -276,10 +276,22 @@ class TenantAwareAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, admin.Mode
                 fieldsets = [(first_name, {**first, "fields": ["tenant", *fields]}), *fieldsets[1:]]
         return fieldsets
 
+    def get_readonly_fields(self, request, obj=None):
+        # A workflow's status moves only through its transitions (governance.workflows), never by hand.
+        from governance.workflows import workflows_for
+
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + [wf.field for wf in workflows_for(self.model) if wf.field not in fields]
+
     def save_model(self, request, obj, form, change):
         if not change and "tenant" in form.cleaned_data:
             obj.tenant = form.cleaned_data["tenant"]
         super().save_model(request, obj, form, change)
+        if not change:
+            from governance.workflows import workflows_for
+
+            for workflow in workflows_for(self.model):  # the first row of the new object's history
+                workflow.start(obj=obj, actor=request.user)
 
     def _object_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))

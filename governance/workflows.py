@@ -14,6 +14,10 @@ transaction, and runs ``on_commit`` callbacks (notifications, tasks) after the c
         },
     )
     FILING.transition(obj=filing, to="filed", actor=user, note="", fields={"filed_at": now})
+
+A new object records its first row with ``FILING.start(obj=filing, actor=user)`` (from "" to its
+initial status). A workflow built with ``model=`` is registered, so the admin shows its status field
+read-only (``workflows_for(model)``); ``lock_row(obj, *fields)`` is the one way a service locks a row.
 """
 
 from __future__ import annotations
@@ -44,6 +48,19 @@ class Workflow:
     # spelled out because the ``field`` attribute above shadows the bare name in the class body.
     note_required: set[str] = dataclasses.field(default_factory=set)
     on_commit: list[Callable[[models.Model, str, str], None]] = dataclasses.field(default_factory=list)
+    model: type[models.Model] | None = None
+
+    def __post_init__(self) -> None:
+        if self.model is not None:
+            _REGISTRY.setdefault(self.model, []).append(self)
+
+    def start(self, *, obj: models.Model, actor, note: str = "",
+              changes: dict[str, Any] | None = None) -> StatusChange:
+        """Record the first row of a new ``obj`` (from "" to its initial status), in the caller's transaction."""
+        status = getattr(obj, self.field)
+        with transaction.atomic():
+            return self._record(obj=obj, actor=actor, current="", to=status, note=note,
+                                changed={**(changes or {}), self.field: ["", status]})
 
     def allowed_targets(self, obj: models.Model, user) -> list[str]:
         """Statuses ``user`` may move ``obj`` to now (for showing buttons)."""
@@ -58,9 +75,7 @@ class Workflow:
                    fields: dict[str, Any] | None = None) -> StatusChange:
         with transaction.atomic():
             # Lock the row and re-read its status, so two concurrent clicks cannot both pass.
-            locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-            current = getattr(locked, self.field)
-            setattr(obj, self.field, current)
+            current = getattr(lock_row(obj, self.field), self.field)
             permission = self.transitions.get(current, {}).get(to)
             if permission is None:
                 raise ConflictError(
@@ -78,22 +93,49 @@ class Workflow:
                 changed[name] = [getattr(obj, name), value]
                 setattr(obj, name, value)
             obj.full_clean()
-            obj.save(update_fields=[self.field, *(fields or {}).keys()])
-            change = StatusChange.objects.create(
-                tenant_id=obj.tenant_id,
-                content_type=ContentType.objects.get_for_model(obj),
-                object_id=str(obj.pk),
-                workflow=self.name,
-                from_status=current,
-                to_status=to,
-                actor=actor_or_none(actor),
-                note=note.strip(),
-            )
-            audit_record(actor=actor, action=f"{self.name}.{to}", obj=obj,
-                         changes={**changed, **({"note": note.strip()} if note.strip() else {})})
-            for callback in self.on_commit:
-                transaction.on_commit(lambda cb=callback: cb(obj, current, to))
+            # auto_now fields (updated_at) are saved too, as a plain save() would.
+            touched = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+            obj.save(update_fields=[self.field, *(fields or {}).keys(), *touched])
+            change = self._record(obj=obj, actor=actor, current=current, to=to, note=note, changed=changed)
         return change
+
+    def _record(self, *, obj, actor, current: str, to: str, note: str, changed: dict) -> StatusChange:
+        note = note.strip()
+        change = StatusChange.objects.create(
+            tenant_id=obj.tenant_id,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            workflow=self.name,
+            from_status=current,
+            to_status=to,
+            actor=actor_or_none(actor),
+            note=note,
+        )
+        audit_record(actor=actor, action=f"{self.name}.{to}", obj=obj,
+                     changes={**changed, **({"note": note} if note else {})})
+        for callback in self.on_commit:
+            transaction.on_commit(lambda cb=callback: cb(obj, current, to))
+        return change
+
+
+_REGISTRY: dict[type[models.Model], list[Workflow]] = {}
+
+
+def workflows_for(model: type[models.Model]) -> list[Workflow]:
+    """Workflows declared with ``model=`` for ``model`` (the admin makes their fields read-only)."""
+    return list(_REGISTRY.get(model, ()))
+
+
+def lock_row(obj: models.Model, *fields: str) -> models.Model:
+    """Lock ``obj``'s row until the transaction ends and refresh ``fields`` from it.
+
+    Two concurrent requests on one row then run one after the other and the second sees the first's
+    result (the status it must check, the dates already set).
+    """
+    locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    for name in fields:
+        setattr(obj, name, getattr(locked, name))
+    return obj
 
 
 def _display(obj: models.Model, field_name: str, value: str) -> str:
@@ -102,6 +144,11 @@ def _display(obj: models.Model, field_name: str, value: str) -> str:
 
 
 def status_history(obj: models.Model):
+    return status_history_of(type(obj), [obj.pk])
+
+
+def status_history_of(model: type[models.Model], pks) -> models.QuerySet:
+    """Status changes of several rows of ``model`` in one query (e.g. an organization's change requests)."""
     return StatusChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks]
     ).select_related("actor").order_by("created_at", "id")

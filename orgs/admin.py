@@ -1,8 +1,11 @@
 """Registry models in the tenant-aware admin (operators: all tenants; tenant admins: their own)."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from governance.admin_base import TenantAwareAdmin
+from governance.exceptions import ApplicationError
+from orgs import services
 from orgs.models import (
     AnnualReport,
     CreditRecord,
@@ -31,23 +34,76 @@ class InlineTenantMixin:
         formset.save_m2m()
 
 
-class DomainInline(admin.TabularInline):
+class ParentPermissionInline(admin.TabularInline):
+    """An inline is as open as its parent row's admin (tenant admins hold no Django model permissions)."""
+
+    def _parent_allows(self, request, obj=None) -> bool:
+        return self.admin_site._registry[self.parent_model].has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class DomainInline(ParentPermissionInline):
     model = OrganizationDomain
     extra = 0
     fields = ["domain"]
 
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipFormSet(BaseInlineFormSet):
+    """New rows are checked by the service's own rule, so a refusal shows on the form, not as a 500."""
+
+    request = None
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk is not None and "user" in form.fields:
+            form.fields["user"].disabled = True  # a membership is removed and added again, not re-pointed
+        return form
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            user = form.cleaned_data.get("user") if hasattr(form, "cleaned_data") else None
+            if form.instance.pk is None and user is not None and not form.cleaned_data.get("DELETE"):
+                try:
+                    services.membership_check(actor=self.request.user, user=user, organization=self.instance)
+                except ApplicationError as exc:
+                    form.add_error("user", str(exc.message))
+
+
+class MembershipInline(ParentPermissionInline):
+    """Memberships are added and removed through orgs.services (audited), never saved by the formset."""
+
     model = OrgMembership
+    formset = MembershipFormSet
     extra = 0
     raw_id_fields = ["user"]
     fields = ["user", "created_at"]
     readonly_fields = ["created_at"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"request": request})
+
 
 @admin.register(Organization)
 class OrganizationAdmin(InlineTenantMixin, TenantAwareAdmin):
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OrgMembership:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.membership_remove(actor=request.user, membership=membership)
+        for new_form in formset.extra_forms:
+            if new_form.has_changed() and not new_form.cleaned_data.get("DELETE"):
+                services.membership_add(actor=request.user, user=new_form.cleaned_data["user"],
+                                        organization=form.instance)
+        return None
+
     list_display = ["name", "kind", "uscc", "filing_number", "status", "region", "registered_date"]
     list_filter = ["kind", "status", "party_coverage"]
     search_fields = ["name", "uscc", "filing_number", "legal_representative"]
@@ -130,3 +186,29 @@ class MembershipAdmin(TenantAwareAdmin):
     raw_id_fields = ["user", "organization"]
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "organization"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["user", "organization"] if obj is not None else [])]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+
+        class MembershipForm(base):
+            def clean(self_form):
+                cleaned = super().clean()
+                user, organization = cleaned.get("user"), cleaned.get("organization")
+                if obj is None and user is not None and organization is not None:
+                    try:
+                        services.membership_check(actor=request.user, user=user, organization=organization)
+                    except ApplicationError as exc:
+                        self_form.add_error(None, str(exc.message))
+                return cleaned
+
+        return MembershipForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # through the service (audited as membership.add); a change form edits nothing
+            obj.pk = services.membership_add(actor=request.user, user=obj.user, organization=obj.organization).pk
+
+    def delete_model(self, request, obj):
+        services.membership_remove(actor=request.user, membership=obj)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from governance.models.accounts import Role
 from governance.selectors import user_region_paths, user_roles
 from governance.tenancy import get_current_tenant_id
-from orgs.models import ReportStatus
+from orgs.models import OrgKind, ReportStatus
 
 # Roles that see organizations of their subtree. Grid workers and auditors only read; Party officers
 # read the registry of their subtree because Party coverage is recorded per organization.
@@ -96,7 +96,12 @@ def can_edit_org(user, org=None) -> bool:
 
 
 def can_change_org_status(user, org=None) -> bool:
-    return org is not None and region_in_jurisdiction(user, org.region, STREET_ROLES)
+    """Status of a filed community group: street staff of its street. Of a registered organization
+    (association, service institution, foundation): the registration authority (民政局, tenant admin)."""
+    if org is None:
+        return False
+    roles = STREET_ROLES if org.kind == OrgKind.COMMUNITY_GROUP else {Role.TENANT_ADMIN}
+    return region_in_jurisdiction(user, org.region, roles)
 
 
 def can_import_orgs(user, obj=None) -> bool:
@@ -122,6 +127,11 @@ def can_review_filing_as_community(user, filing=None) -> bool:
     return filing is not None and region_in_jurisdiction(
         user, filing.organization.region, {Role.COMMUNITY_STAFF, Role.TENANT_ADMIN}
     )
+
+
+def can_decide_filing_of(user, org=None) -> bool:
+    """Move a pending organization by the decision on its filing (community or street reviewers)."""
+    return org is not None and region_in_jurisdiction(user, org.region, STREET_ROLES | {Role.COMMUNITY_STAFF})
 
 
 def can_approve_filing_as_street(user, filing=None) -> bool:

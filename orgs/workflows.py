@@ -2,14 +2,29 @@
 
 Filing (备案): submitted → community_approved → filed, with rejection possible at both steps.
 Annual report (年报): open/returned → submitted → returned (for correction) or reviewed.
+Organization (社会组织状态): a filing's decision moves it out of pending; staff suspend, reactivate,
+deregister (注销) or revoke (撤销登记) it; deregistered and revoked are final.
+Change request (变更申请): pending → approved or rejected (with a reason).
 """
 
 from __future__ import annotations
 
 from governance.workflows import Workflow
-from orgs.models import FilingStatus, ReportStatus
+from orgs.models import (
+    AnnualReport,
+    ChangeRequestStatus,
+    Filing,
+    FilingStatus,
+    Organization,
+    OrgChangeRequest,
+    OrgStatus,
+    ReportStatus,
+)
 from orgs.permissions import (
     can_approve_filing_as_street,
+    can_change_org_status,
+    can_decide_change_request,
+    can_decide_filing_of,
     can_edit_report,
     can_review_filing_as_community,
     can_review_report,
@@ -17,6 +32,7 @@ from orgs.permissions import (
 
 FILING_WORKFLOW = Workflow(
     name="filing",
+    model=Filing,
     field="status",
     transitions={
         FilingStatus.SUBMITTED: {
@@ -33,6 +49,7 @@ FILING_WORKFLOW = Workflow(
 
 REPORT_WORKFLOW = Workflow(
     name="annual_report",
+    model=AnnualReport,
     field="status",
     transitions={
         ReportStatus.OPEN: {ReportStatus.SUBMITTED: can_edit_report},
@@ -43,4 +60,35 @@ REPORT_WORKFLOW = Workflow(
         },
     },
     note_required={ReportStatus.RETURNED},
+)
+
+_STAFF_MOVES = {
+    OrgStatus.DEREGISTERED: can_change_org_status,
+    OrgStatus.REVOKED: can_change_org_status,
+}
+
+ORGANIZATION_WORKFLOW = Workflow(
+    name="organization",
+    model=Organization,
+    field="status",
+    transitions={
+        # The street's filing decision (orgs.services.filing_transition) moves a pending group.
+        OrgStatus.PENDING: {OrgStatus.ACTIVE: can_decide_filing_of, OrgStatus.REJECTED: can_decide_filing_of},
+        OrgStatus.ACTIVE: {OrgStatus.SUSPENDED: can_change_org_status, **_STAFF_MOVES},
+        OrgStatus.SUSPENDED: {OrgStatus.ACTIVE: can_change_org_status, **_STAFF_MOVES},
+    },
+    note_required={OrgStatus.SUSPENDED, OrgStatus.DEREGISTERED, OrgStatus.REVOKED},
+)
+
+CHANGE_REQUEST_WORKFLOW = Workflow(
+    name="change_request",
+    model=OrgChangeRequest,
+    field="status",
+    transitions={
+        ChangeRequestStatus.PENDING: {
+            ChangeRequestStatus.APPROVED: can_decide_change_request,
+            ChangeRequestStatus.REJECTED: can_decide_change_request,
+        },
+    },
+    note_required={ChangeRequestStatus.REJECTED},
 )

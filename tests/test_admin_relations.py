@@ -159,8 +159,9 @@ def test_operator_keeps_every_tenant_but_cannot_mix_tenants_on_a_row(operator, u
     response = client.post(f"/admin/orgs/orgmembership/{membership.pk}/change/", {
         "user": str(users["street_b"].pk), "organization": str(orgs["a"].pk),
     })
-    assert response.status_code == 200
-    assert "user" in response.context["adminform"].form.errors
+    # A membership's user and organization are read-only once it exists (removed and added again
+    # through orgs.services), so the post changes nothing.
+    assert response.status_code in (200, 302)
     with all_tenants():
         assert OrgMembership.objects.get(pk=membership.pk).user_id == users["org_a"].pk
     # The operator's popup still lists every tenant's users.

@@ -10,6 +10,14 @@ from collections.abc import Mapping
 from rest_framework import serializers
 
 
+def _json_kind(value) -> type:
+    """The JSON type of a value (a TextChoices member is a string, an IntegerChoices member an integer)."""
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind
+    return type(value)
+
+
 def _type_error(field, value) -> str | None:
     """The field's own (translated) message when ``value`` has the wrong JSON type, else None."""
     if value is None:
@@ -19,7 +27,7 @@ def _type_error(field, value) -> str | None:
     elif isinstance(field, serializers.IntegerField):
         ok, key = isinstance(value, int) and not isinstance(value, bool), "invalid"
     elif isinstance(field, serializers.ChoiceField):
-        ok, key = any(type(value) is type(choice) for choice in field.choices), "invalid_choice"
+        ok, key = any(_json_kind(value) == _json_kind(choice) for choice in field.choices), "invalid_choice"
     elif isinstance(field, serializers.CharField):
         ok, key = isinstance(value, str), "invalid"
     elif isinstance(field, serializers.ListField):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.audit import audit_record, diff, snapshot
+from governance.audit import audit_record, snapshot
 from governance.exceptions import ApplicationError
-from governance.models import Region, Role, StatusChange
+from governance.models import Region, Role
 from governance.tenancy import actor_or_none
 from orgs.models import Filing, FilingStatus, Organization, OrgKind, OrgMembership, OrgStatus
 from orgs.permissions import (
@@ -21,7 +20,7 @@ from orgs.permissions import (
 )
 from orgs.services._common import _reject_unknown_fields
 from orgs.services.organizations import _build_organization, pending_name_conflict
-from orgs.workflows import FILING_WORKFLOW
+from orgs.workflows import FILING_WORKFLOW, ORGANIZATION_WORKFLOW
 
 # A filing applicant describes the group; kind, status, dates and number are the office's to set.
 FILING_FIELDS = (
@@ -50,13 +49,8 @@ def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
                     submitted_by=actor_or_none(actor))
     filing.full_clean()
     filing.save()
-    StatusChange.objects.create(
-        tenant_id=filing.tenant_id, content_type=ContentType.objects.get_for_model(filing),
-        object_id=str(filing.pk), workflow=FILING_WORKFLOW.name, from_status="",
-        to_status=FilingStatus.SUBMITTED, actor=actor_or_none(actor),
-    )
     audit_record(actor=actor, action="organization.create", obj=org, changes={**snapshot(org), "domains": codes})
-    audit_record(actor=actor, action="filing.submit", obj=filing, changes=snapshot(filing))
+    FILING_WORKFLOW.start(obj=filing, actor=actor, changes=snapshot(filing))
     if is_org_user(actor):
         membership = OrgMembership.objects.create(tenant_id=org.tenant_id, user=actor, organization=org)
         audit_record(actor=actor, action="membership.add", obj=membership,
@@ -104,21 +98,15 @@ def filing_transition(*, actor, filing: Filing, to: str, note: str = "") -> Fili
     FILING_WORKFLOW.transition(obj=filing, to=to, actor=actor, note=note or "", fields=fields)
     if to not in (FilingStatus.FILED, FilingStatus.REJECTED):
         return filing
-    org = Organization.unscoped.select_for_update().get(pk=filing.organization_id)
-    tracked = ["status", "registered_date", "filing_number"]
-    before = snapshot(org, tracked)
+    org = Organization.unscoped.get(pk=filing.organization_id)
     if to == FilingStatus.FILED:
         today = timezone.localdate()
-        org.status = OrgStatus.ACTIVE
-        org.registered_date = today
-        org.save(update_fields=["status", "registered_date", "updated_at"])
+        fields = {"registered_date": today}
         if not org.filing_number:
-            _assign_filing_number(org, today.year)
-        action = "organization.filed"
+            _assign_filing_number(org, today.year)  # reserves the number (saved at once, retried on a race)
+            fields["filing_number"], org.filing_number = org.filing_number, ""  # audited as "" → number
+        ORGANIZATION_WORKFLOW.transition(obj=org, to=OrgStatus.ACTIVE, actor=actor, fields=fields)
     else:
-        org.status = OrgStatus.REJECTED
-        org.save(update_fields=["status", "updated_at"])
-        action = "organization.filing_rejected"
+        ORGANIZATION_WORKFLOW.transition(obj=org, to=OrgStatus.REJECTED, actor=actor, note=note or "")
     filing.organization = org
-    audit_record(actor=actor, action=action, obj=org, changes=diff(before, snapshot(org, tracked)))
     return filing

@@ -9,25 +9,24 @@ from governance.audit import audit_record
 from governance.exceptions import ApplicationError
 from governance.models import Role
 from governance.selectors import user_roles
-from orgs.models import (
-    Organization,
-    OrgMembership,
-)
-from orgs.permissions import (
-    can_manage_memberships,
-    forget_memberships,
-)
+from orgs.models import Organization, OrgMembership
+from orgs.permissions import can_manage_memberships, forget_memberships
 
 
-@transaction.atomic
-def membership_add(*, actor, user, organization: Organization) -> OrgMembership:
-    """Let an organization user act for ``organization`` in the portal."""
+def membership_check(*, actor, user, organization: Organization) -> None:
+    """Raise ApplicationError unless ``actor`` may let ``user`` act for ``organization`` (forms check first)."""
     if not can_manage_memberships(actor, organization):
         raise ApplicationError(_("You may not manage the users of this organization."))
     if user.tenant_id != organization.tenant_id:
         raise ApplicationError(_("The user belongs to another tenant."))
     if Role.ORG_USER not in user_roles(user):
         raise ApplicationError(_("The user needs the role “Social organization user”."))
+
+
+@transaction.atomic
+def membership_add(*, actor, user, organization: Organization) -> OrgMembership:
+    """Let an organization user act for ``organization`` in the portal."""
+    membership_check(actor=actor, user=user, organization=organization)
     membership, created = OrgMembership.objects.get_or_create(
         tenant_id=organization.tenant_id, user=user, organization=organization
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
-from governance.models import StatusChange
 from governance.standards import normalize_uscc
-from governance.tenancy import actor_or_none, all_tenants
+from governance.tenancy import all_tenants
 from orgs.models import (
     FundingSource,
     Organization,
@@ -245,27 +243,16 @@ def organization_export_record(*, actor, filters: dict, rows: int) -> None:
 
 @transaction.atomic
 def organization_set_status(*, actor, organization: Organization, status: str, note: str) -> Organization:
-    """Suspend, reactivate, deregister or revoke an organization, with the reason recorded."""
+    """Suspend, reactivate, deregister or revoke an organization (ORGANIZATION_WORKFLOW), reason recorded."""
+    from orgs.workflows import ORGANIZATION_WORKFLOW
+
     if not can_change_org_status(actor, organization):
         raise ApplicationError(_("You may not change the status of this organization."))
     if status not in MANUAL_STATUSES:
         raise ValidationError({"status": [_("Choose one of: %(choices)s.")
                                           % {"choices": ", ".join(str(OrgStatus(s).label) for s in MANUAL_STATUSES)}]})
     note = _required_text(note, "note")
-    current = Organization.unscoped.select_for_update().values_list("status", flat=True).get(pk=organization.pk)
-    if current in (OrgStatus.PENDING, OrgStatus.REJECTED):
-        raise ConflictError(_("The status of a filing under review changes through the filing workflow."))
-    if current == status:
-        raise ConflictError(_("The organization already has this status."))
-    organization.status = status
-    organization.save(update_fields=["status", "updated_at"])
-    StatusChange.objects.create(
-        tenant_id=organization.tenant_id, content_type=ContentType.objects.get_for_model(organization),
-        object_id=str(organization.pk), workflow="organization_status", from_status=current, to_status=status,
-        actor=actor_or_none(actor), note=note,
-    )
-    audit_record(actor=actor, action="organization.set_status", obj=organization,
-                 changes={"status": [current, status], "note": note})
+    ORGANIZATION_WORKFLOW.transition(obj=organization, to=status, actor=actor, note=note)
     return organization
 
 

@@ -13,6 +13,7 @@ from governance.audit import audit_record
 from governance.exceptions import ApplicationError
 from governance.standards import normalize_uscc
 from governance.tenancy import actor_or_none
+from governance.workflows import lock_row
 from orgs.models import ChangeRequestStatus, Organization, OrgChangeRequest
 from orgs.permissions import can_decide_change_request, is_member
 from orgs.selectors import pending_change_request
@@ -23,6 +24,7 @@ from orgs.services.organizations import (
     _organization_apply,
     _organization_errors,
 )
+from orgs.workflows import CHANGE_REQUEST_WORKFLOW
 
 # Organization users change these at once in the portal ...
 PORTAL_DIRECT_FIELDS = (
@@ -80,7 +82,7 @@ def portal_update(*, actor, organization: Organization, domains=None,
         return organization, None
     change_request = pending_change_request(organization=organization)
     if change_request is not None:
-        change_request = OrgChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        lock_row(change_request, "changes", "status")
         before = dict(change_request.changes)
         change_request.changes = {**before, **changes}
         change_request.save(update_fields=["changes"])
@@ -91,7 +93,7 @@ def portal_update(*, actor, organization: Organization, domains=None,
                                           changes=changes, requested_by=actor_or_none(actor))
         change_request.full_clean()
         change_request.save()
-        audit_record(actor=actor, action="change_request.create", obj=change_request, changes={"changes": changes})
+        CHANGE_REQUEST_WORKFLOW.start(obj=change_request, actor=actor, changes={"changes": changes})
     return organization, change_request
 
 
@@ -101,23 +103,19 @@ def change_request_decide(*, actor, change_request: OrgChangeRequest, approve: b
     """Staff approve (apply the requested values, re-validated) or reject (with a reason) a change."""
     if not can_decide_change_request(actor, change_request):
         raise ApplicationError(_("You may not decide on changes of this organization."))
-    status = OrgChangeRequest.unscoped.select_for_update().values_list("status", flat=True).get(pk=change_request.pk)
-    if status != ChangeRequestStatus.PENDING:
-        raise ApplicationError(_("This change request has already been decided."))
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": [_("Please give a reason.")]})
+    # The workflow locks the row and refuses a request decided meanwhile; the changes apply after.
+    CHANGE_REQUEST_WORKFLOW.transition(
+        obj=change_request, actor=actor, note=note,
+        to=ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED,
+        fields={"decided_by_id": getattr(actor_or_none(actor), "pk", None), "decided_at": timezone.now(),
+                "decision_note": note},
+    )
     if approve:
         requested = {name: pair[1] for name, pair in change_request.changes.items() if name in PORTAL_KEY_FIELDS}
-        organization = Organization.unscoped.select_for_update().get(pk=change_request.organization_id)
+        organization = lock_row(Organization.unscoped.get(pk=change_request.organization_id))
         _organization_apply(actor=actor, organization=organization, fields=requested)
         change_request.organization = organization
-    change_request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    change_request.decided_by = actor_or_none(actor)
-    change_request.decided_at = timezone.now()
-    change_request.decision_note = note
-    change_request.full_clean()
-    change_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit_record(actor=actor, action="change_request.approve" if approve else "change_request.reject",
-                 obj=change_request, changes={"status": [status, change_request.status], "note": note})
     return change_request

@@ -56,7 +56,8 @@ def test_create_and_import(tree_a, users):
 
 def test_edit_and_status(tree_a, users, world):
     assert allowed(tree_a, users, p.can_edit_org, world["org"]) == {"admin_a", "street_a", "community_a"}
-    assert allowed(tree_a, users, p.can_change_org_status, world["org"]) == {"admin_a", "street_a"}
+    # A registered association: only the registration authority (民政局, tenant admin), issue 7 item 11.
+    assert allowed(tree_a, users, p.can_change_org_status, world["org"]) == {"admin_a"}
     assert allowed(tree_a, users, p.can_award_grade, world["org"]) == {"admin_a", "street_a"}
     assert allowed(tree_a, users, p.can_manage_credit, world["org"]) == {"admin_a", "street_a"}
     assert allowed(tree_a, users, p.can_set_party_coverage, world["org"]) == {

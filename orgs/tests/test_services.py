@@ -262,22 +262,49 @@ def test_organization_update_moves_region_within_jurisdiction(a, tree_a, users, 
 
 def test_organization_set_status(a, users, org):
     marker = audit_marker()
-    services.organization_set_status(actor=users["street_a"], organization=org, status=OrgStatus.SUSPENDED,
+    services.organization_set_status(actor=users["admin_a"], organization=org, status=OrgStatus.SUSPENDED,
                                      note="责令停止活动")
     org.refresh_from_db()
     assert org.status == OrgStatus.SUSPENDED
-    assert audit_actions_since(marker) == ["organization.set_status"]
-    change = StatusChange.objects.get(workflow="organization_status")
+    assert audit_actions_since(marker) == ["organization.suspended"]
+    change = StatusChange.objects.get(workflow="organization")
     assert (change.from_status, change.to_status, change.note) == ("active", "suspended", "责令停止活动")
+
+
+@pytest.mark.parametrize(("kind", "user", "allowed"), [
+    # Registered organizations: the registration authority (民政局, tenant admin) only.
+    (OrgKind.ASSOCIATION, "admin_a", True),
+    (OrgKind.ASSOCIATION, "street_a", False),
+    (OrgKind.FOUNDATION, "street_a", False),
+    # Filed community groups: street staff of their street, and the tenant admin.
+    (OrgKind.COMMUNITY_GROUP, "street_a", True),
+    (OrgKind.COMMUNITY_GROUP, "admin_a", True),
+    (OrgKind.COMMUNITY_GROUP, "street2_a", False),
+    (OrgKind.COMMUNITY_GROUP, "community_a", False),
+])
+def test_organization_status_by_role(a, tree_a, users, kind, user, allowed):
+    org = OrganizationFactory(region=tree_a["community"], kind=kind)
+    if not allowed:
+        with Unchanged(), pytest.raises(ApplicationError):
+            services.organization_set_status(actor=users[user], organization=org, status=OrgStatus.REVOKED,
+                                             note="违法")
+        return
+    services.organization_set_status(actor=users[user], organization=org, status=OrgStatus.REVOKED, note="违法")
+    assert Organization.objects.get(pk=org.pk).status == OrgStatus.REVOKED
+    assert list(StatusChange.objects.filter(workflow="organization", object_id=str(org.pk))
+                .values_list("from_status", "to_status", "actor__username")) == [("active", "revoked", user)]
+    with Unchanged(), pytest.raises(ApplicationError):  # revoked is final
+        services.organization_set_status(actor=users[user], organization=org, status=OrgStatus.ACTIVE, note="x")
 
 
 @pytest.mark.parametrize(("user", "status", "note", "error"), [
     ("community_a", OrgStatus.SUSPENDED, "x", ApplicationError),
     ("street2_a", OrgStatus.SUSPENDED, "x", ApplicationError),
-    ("street_a", OrgStatus.SUSPENDED, "  ", ValidationError),
-    ("street_a", OrgStatus.PENDING, "x", ValidationError),
-    ("street_a", "closed", "x", ValidationError),
-    ("street_a", OrgStatus.ACTIVE, "x", ApplicationError),
+    ("street_a", OrgStatus.SUSPENDED, "x", ApplicationError),  # a registered association: 民政局 only
+    ("admin_a", OrgStatus.SUSPENDED, "  ", ValidationError),
+    ("admin_a", OrgStatus.PENDING, "x", ValidationError),
+    ("admin_a", "closed", "x", ValidationError),
+    ("admin_a", OrgStatus.ACTIVE, "x", ApplicationError),
 ])
 def test_organization_set_status_refusals(a, users, org, user, status, note, error):
     with Unchanged(), pytest.raises(error):
@@ -337,14 +364,16 @@ def test_filing_submit_by_org_user(a, tree_a, users):
                                                       OrgKind.COMMUNITY_GROUP)
     assert org.filing_number == "" and org.registered_date is None
     assert OrgMembership.objects.filter(user=users["org_a"], organization=org).exists()
-    assert audit_actions_since(marker) == ["organization.create", "filing.submit", "membership.add"]
+    assert audit_actions_since(marker) == ["organization.create", "filing.submitted", "membership.add"]
+    assert list(StatusChange.objects.filter(workflow="filing", object_id=str(filing.pk))
+                .values_list("from_status", "to_status", "actor__username")) == [("", "submitted", "org_a")]
     assert selectors.filing_get_for_user(user=users["org_a"], pk=filing.pk) == filing
 
 
 def test_filing_submit_by_staff_and_refusals(a, tree_a, users):
     marker = audit_marker()
     filing = services.filing_submit(actor=users["community_a"], region=tree_a["community"], **FILING)
-    assert audit_actions_since(marker) == ["organization.create", "filing.submit"]
+    assert audit_actions_since(marker) == ["organization.create", "filing.submitted"]
     assert not OrgMembership.objects.filter(organization=filing.organization).exists()
     with Unchanged(), pytest.raises(ApplicationError):  # double submission
         services.filing_submit(actor=users["community_a"], region=tree_a["community"], **FILING)
@@ -373,7 +402,7 @@ def test_filing_workflow_to_filed(a, tree_a, users):
         services.filing_transition(actor=users["community_a"], filing=filing, to=FilingStatus.FILED)
     marker = audit_marker()
     services.filing_transition(actor=users["street_a"], filing=filing, to=FilingStatus.FILED)
-    assert audit_actions_since(marker) == ["filing.filed", "organization.filed"]
+    assert audit_actions_since(marker) == ["filing.filed", "organization.active"]
     filing.refresh_from_db()
     org = Organization.objects.get(pk=filing.organization_id)
     assert filing.status == FilingStatus.FILED and filing.decided_at is not None
@@ -398,7 +427,7 @@ def test_filing_rejection_needs_a_note(a, tree_a, users):
     marker = audit_marker()
     services.filing_transition(actor=users["community_a"], filing=filing, to=FilingStatus.REJECTED,
                                note="活动场所不明确")
-    assert audit_actions_since(marker) == ["filing.rejected", "organization.filing_rejected"]
+    assert audit_actions_since(marker) == ["filing.rejected", "organization.rejected"]
     filing.refresh_from_db()
     assert filing.rejection_reason == "活动场所不明确" and filing.decided_at is not None
     assert Organization.objects.get(pk=filing.organization_id).status == OrgStatus.REJECTED
@@ -749,7 +778,7 @@ def test_portal_update_direct_and_key_fields(a, users, org):
     assert list(org.domains.values_list("domain", flat=True)) == ["elderly"]
     assert change_request.status == ChangeRequestStatus.PENDING
     assert change_request.changes == {"name": [old_name, "建设社区老年人协会"]}
-    assert audit_actions_since(marker) == ["organization.portal_update", "change_request.create"]
+    assert audit_actions_since(marker) == ["organization.portal_update", "change_request.pending"]
     # A second request while one is pending joins it.
     marker = audit_marker()
     _org, same = services.portal_update(actor=users["org_a"], organization=org,
@@ -790,7 +819,7 @@ def test_change_request_approve(a, users, org):
         services.change_request_decide(actor=users["org_a"], change_request=change_request, approve=True)
     marker = audit_marker()
     services.change_request_decide(actor=users["community_a"], change_request=change_request, approve=True)
-    assert audit_actions_since(marker) == ["organization.update", "change_request.approve"]
+    assert audit_actions_since(marker) == ["change_request.approved", "organization.update"]
     org.refresh_from_db()
     assert (org.name, org.uscc, org.established_date) == ("新名称", new_code, datetime.date(2017, 12, 1))
     change_request.refresh_from_db()
@@ -816,7 +845,10 @@ def test_change_request_reject_and_revalidation(tree_a, tree_b, users, org):
         marker = audit_marker()
         services.change_request_decide(actor=users["street_a"], change_request=change_request, approve=False,
                                        note="代码已被占用")
-        assert audit_actions_since(marker) == ["change_request.reject"]
+        assert audit_actions_since(marker) == ["change_request.rejected"]
+        assert list(StatusChange.objects.filter(workflow="change_request", object_id=str(change_request.pk))
+                    .values_list("from_status", "to_status", "note")) == [
+            ("", "pending", ""), ("pending", "rejected", "代码已被占用")]
         assert OrgChangeRequest.objects.get(pk=change_request.pk).status == ChangeRequestStatus.REJECTED
         assert Organization.objects.get(pk=org.pk).uscc == org.uscc
 

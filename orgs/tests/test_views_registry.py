@@ -309,7 +309,9 @@ def test_check_code_fragment(tree_a, users, client_for):
 def test_status_change_needs_a_note(tree_a, users, client_for):
     org = make_org(tree_a, users["admin_a"])
     url = reverse("orgs:status", args=[org.pk])
-    client = client_for(users["street_a"])
+    # A registered association's status belongs to the registration authority, not to the street.
+    assert client_for(users["street_a"]).get(url).status_code == 404
+    client = client_for(users["admin_a"])
     assert "data-confirm" in client.get(url).content.decode()
     response = client.post(url, {"status": "suspended", "note": "  "}, **EN)
     assert response.status_code == 200 and "This field is required." in response.content.decode()

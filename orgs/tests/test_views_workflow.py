@@ -629,7 +629,7 @@ def test_change_request_list_pending_first_and_decide(tree_a, users, client_for,
     assert "Change approved" in body(response)
     assert refresh(tree_a, member_org).legal_representative == "赵六"
     response = client.post(decide, {"decision": "approve"}, follow=True, **EN)
-    assert "already been decided" in body(response)
+    assert "This step is not possible" in body(response)
     assert client_for(users["org_a"]).get(reverse("orgs:change-request-list")).status_code == 404
 
 

@@ -21,18 +21,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from governance.exceptions import ApplicationError
 from governance.selectors import audit_events_for_object, region_get_for_user
 from governance.views import paginate, querystring_without_page
-from governance.workflows import status_history
+from governance.workflows import status_history, status_history_of
 from orgs import permissions, selectors, services
 from orgs.forms.registry import OrganizationFilterForm, OrganizationForm, StatusForm
 from orgs.importing import IMPORTER_KEY
 from orgs.models import (
     AnnualReport,
+    ChangeRequestStatus,
     CreditRecord,
     EvaluationGrade,
     Filing,
     FilingStatus,
     FundingSource,
     Organization,
+    OrgChangeRequest,
     OrgStatus,
 )
 from orgs.validation import check_org_code, identity_warnings
@@ -165,6 +167,8 @@ def _status_changes(organization: Organization) -> list:
     if filing is not None:
         labelled += [(change, dict(FilingStatus.choices), _("Filing"))
                      for change in status_history(filing)]
+    requests = status_history_of(OrgChangeRequest, organization.change_requests.values_list("pk", flat=True))
+    labelled += [(change, dict(ChangeRequestStatus.choices), _("Change request")) for change in requests]
     changes = []
     for change, labels, step in labelled:
         change.step_label = step

@@ -1,0 +1,75 @@
+"""Every status goes through governance.workflows (issue 6, item 5), seen through HTTP as a user would."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from governance.models import AuditEvent, StatusChange
+from governance.tenancy import tenant_context
+from orgs import services
+from orgs.models import ChangeRequestStatus, Filing, Organization, OrgKind, OrgStatus
+from orgs.tests.factories import MembershipFactory, OrganizationFactory
+from orgs.tests.test_views_workflow import EN, filing_data
+
+
+def _rows(tree, workflow, obj):
+    with tenant_context(tree["tenant"]):
+        return list(StatusChange.objects.filter(workflow=workflow, object_id=str(obj.pk))
+                    .order_by("id").values_list("from_status", "to_status"))
+
+
+def test_a_submitted_filing_starts_with_its_first_row(tree_a, users, client_for):
+    response = client_for(users["community_a"]).post(reverse("orgs:filing-create"), filing_data(tree_a))
+    assert response.status_code == 302
+    with tenant_context(tree_a["tenant"]):
+        filing = Filing.objects.get()
+        assert AuditEvent.objects.filter(action="filing.submitted", object_id=str(filing.pk)).count() == 1
+    assert _rows(tree_a, "filing", filing) == [("", "submitted")]
+
+
+@pytest.mark.parametrize(("kind", "user", "allowed"), [
+    (OrgKind.ASSOCIATION, "street_a", False),  # registered: the registration authority (民政局) decides
+    (OrgKind.SERVICE_INSTITUTION, "street_a", False),
+    (OrgKind.ASSOCIATION, "admin_a", True),
+    (OrgKind.COMMUNITY_GROUP, "street_a", True),  # filed community groups stay with their street
+    (OrgKind.COMMUNITY_GROUP, "street2_a", False),
+    (OrgKind.COMMUNITY_GROUP, "community_a", False),
+])
+def test_deregistration_by_role(tree_a, users, client_for, kind, user, allowed):
+    with tenant_context(tree_a["tenant"]):
+        org = OrganizationFactory(region=tree_a["community"], kind=kind)
+    url = reverse("orgs:status", args=[org.pk])
+    response = client_for(users[user]).post(url, {"status": "deregistered", "note": "自行注销"})
+    assert response.status_code == (302 if allowed else 404)
+    with tenant_context(tree_a["tenant"]):
+        status = Organization.objects.get(pk=org.pk).status
+    assert status == (OrgStatus.DEREGISTERED if allowed else OrgStatus.ACTIVE)
+    assert _rows(tree_a, "organization", org) == ([("active", "deregistered")] if allowed else [])
+
+
+def test_status_page_confirms_the_irreversible_steps(tree_a, users, client_for):
+    with tenant_context(tree_a["tenant"]):
+        org = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP,
+                                  filing_number="X-1", uscc=None)
+    page = client_for(users["street_a"]).get(reverse("orgs:status", args=[org.pk])).content.decode()
+    assert "data-confirm" in page
+
+
+def test_change_request_rows_and_history_tab(tree_a, users, client_for):
+    with tenant_context(tree_a["tenant"]):
+        org = OrganizationFactory(region=tree_a["community"], name="建设社区为老服务中心")
+        MembershipFactory(organization=org, user=users["org_a"])
+        change_request = services.portal_update(actor=users["org_a"], organization=org, legal_representative="赵六")[1]
+    assert _rows(tree_a, "change_request", change_request) == [("", "pending")]
+    client = client_for(users["community_a"])
+    response = client.post(reverse("orgs:change-request-decide", args=[change_request.pk]), {"decision": "approve"})
+    assert response.status_code == 302
+    assert _rows(tree_a, "change_request", change_request) == [("", "pending"), ("pending", "approved")]
+    with tenant_context(tree_a["tenant"]):
+        change_request.refresh_from_db()
+        assert change_request.status == ChangeRequestStatus.APPROVED
+        assert change_request.decided_by_id == users["community_a"].pk
+        assert Organization.objects.get(pk=org.pk).legal_representative == "赵六"
+    page = client.get(reverse("orgs:detail", args=[org.pk]), {"tab": "history"}, **EN).content.decode()
+    assert "Change request" in page and "Approved" in page
