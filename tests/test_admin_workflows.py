@@ -68,15 +68,19 @@ def test_posting_a_status_in_the_admin_changes_nothing(users, tree_a, client_for
         assert not StatusChange.objects.filter(workflow="organization").exists()
 
 
-def test_membership_inline_adds_and_removes_through_the_service(users, tree_a, client_for):
+def _add_member_inline(tree_a, users, client_for, member):
     with tenant_context(tree_a["tenant"]):
         org = OrganizationFactory(region=tree_a["street"])
     client = client_for(users["admin_a"])
     url = f"/admin/orgs/organization/{org.pk}/change/"
     data = _post_data(client.get(url))
-    data.update({"memberships-TOTAL_FORMS": "1", "memberships-0-user": str(users["org_a"].pk),
+    data.update({"memberships-TOTAL_FORMS": "1", "memberships-0-user": str(member.pk),
                  "memberships-0-organization": str(org.pk)})
-    response = client.post(url, data)
+    return client, url, org, client.post(url, data)
+
+
+def test_membership_inline_adds_and_removes_through_the_service(users, tree_a, client_for):
+    client, url, org, response = _add_member_inline(tree_a, users, client_for, users["org_a"])
     assert response.status_code == 302, response.context["inline_admin_formsets"][1].formset.errors
     with tenant_context(tree_a["tenant"]):
         membership = OrgMembership.objects.get(organization=org)
@@ -95,14 +99,7 @@ def test_membership_inline_adds_and_removes_through_the_service(users, tree_a, c
 
 
 def test_membership_inline_refuses_a_user_without_the_org_role(users, tree_a, client_for):
-    with tenant_context(tree_a["tenant"]):
-        org = OrganizationFactory(region=tree_a["street"])
-    client = client_for(users["admin_a"])
-    url = f"/admin/orgs/organization/{org.pk}/change/"
-    data = _post_data(client.get(url))
-    data.update({"memberships-TOTAL_FORMS": "1", "memberships-0-user": str(users["street_a"].pk),
-                 "memberships-0-organization": str(org.pk)})
-    response = client.post(url, data)
+    client, url, org, response = _add_member_inline(tree_a, users, client_for, users["street_a"])
     assert response.status_code == 200
     errors = response.context["inline_admin_formsets"][1].formset.errors
     assert any("user" in form_errors for form_errors in errors)
