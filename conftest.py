@@ -150,14 +150,13 @@ def client_for(client):
 
 @pytest.fixture
 def api_for():
-    """``api_for(user)`` → a DRF APIClient authenticated with the user's token (not a session)."""
-    from rest_framework.authtoken.models import Token
+    """``api_for(user)`` → a DRF APIClient authenticated with a token of the user (not a session)."""
     from rest_framework.test import APIClient
 
     def _make(user):
         c = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = services.api_token_create(actor=user, user=user, name="tests")
+        c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return c
 
     return _make

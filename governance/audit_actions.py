@@ -12,6 +12,8 @@ class GovernanceAudit(models.TextChoices):
     USER_CREATE = "user.create", _("Create user")
     ROLE_ASSIGN = "role.assign", _("Assign role")
     ROLE_REVOKE = "role.revoke", _("Revoke role")
+    API_TOKEN_CREATE = "api_token.create", _("Create API token")
+    API_TOKEN_REVOKE = "api_token.revoke", _("Revoke API token")
     SENSITIVE_REVEALED = "sensitive.revealed", _("View personal data in full")
     SENSITIVE_EXPORTED = "sensitive.exported", _("Export personal data in full")
     SENSITIVE_ROTATED = "sensitive.rotated", _("Re-encrypt personal data under the current key")

@@ -13,6 +13,12 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100,
+                           help_text=_("What the token is for, e.g. the script or system that uses it."),
+                           widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))
+
+
 class RegionFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), required=False)
     level = forms.TypedChoiceField(

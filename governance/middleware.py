@@ -31,19 +31,16 @@ def _token_user(request):
 
     ``request.user`` is left alone: DRF authenticates the token itself, and setting it here would make
     DRF's session authentication treat the request as a browser session (and demand a CSRF token).
+    The token row is looked up once per request: DRF's authentication reuses it.
     """
     header = request.META.get("HTTP_AUTHORIZATION", "")
     parts = header.split()
     if len(parts) != 2 or parts[0].lower() != "token":
         return None
-    from rest_framework.authtoken.models import Token
+    from governance.api.authentication import resolve_api_token
 
-    token = Token.objects.select_related("user__tenant").filter(key=parts[1]).first()
-    if token is None or not token.user.is_active:
-        return None
-    if token.user.tenant_id is not None and not token.user.tenant.is_active:
-        return None
-    return token.user
+    token, _reason = resolve_api_token(request, parts[1])
+    return token.user if token is not None else None
 
 
 class TenantMiddleware:

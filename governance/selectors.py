@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from governance.models import AuditEvent, Region, RoleAssignment
+from governance.models import ApiToken, AuditEvent, Region, RoleAssignment
 from governance.models.accounts import STAFF_ROLES, Role
 from governance.tenancy import get_current_tenant_id
 
@@ -95,6 +95,18 @@ def get_object_for_user_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("Not found.")) from exc
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first (nobody lists another user's tokens)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_get_for_user(*, user, pk) -> ApiToken:
+    return get_object_for_user_or_404(api_token_list(user=user).select_related("user__tenant"), pk=pk)
 
 
 # --- regions ---------------------------------------------------------------------------------

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import logging
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
+from governance.audit_actions import GovernanceAudit
 from governance.exceptions import ApplicationError
 from governance.models import Region, RegionLevel, Role, RoleAssignment, Tenant, User
 from governance.models.regions import LEVEL_CODE_DIGITS
+from governance.models.tokens import ApiToken, token_digest
 from governance.selectors import forget_roles
 from governance.tenancy import require_tenant, tenant_context
 
@@ -231,3 +238,50 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     audit_record(actor=actor, action="role.revoke", obj=assignment, changes=changes)
     assignment.delete()
     forget_roles(assignment.user)
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+logger = logging.getLogger("governance.audit")
+
+
+def _audit_token(*, actor, action: str, token: ApiToken) -> None:
+    changes = {"user": token.user.username, "name": token.name, "prefix": token.prefix,
+               "expires_at": token.expires_at}
+    if token.user.tenant_id is None:
+        # Operators belong to no tenant, and audit events are tenant-owned: their tokens go to the log.
+        logger.info("%s by %s: %s", action, actor, changes)
+        return
+    with tenant_context(token.user.tenant):
+        audit_record(actor=actor, action=action, obj=token, tenant=token.user.tenant, changes=changes,
+                     object_repr=f"{token.user} · {token}")
+
+
+@transaction.atomic
+def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``. Returns the row and the key, which is not stored and cannot be shown again.
+
+    Beyond ``API_TOKEN_MAX_ACTIVE`` active tokens the oldest are revoked, so repeated sign-ins from a
+    script do not pile up valid keys.
+    """
+    key = secrets.token_hex(20)
+    token = ApiToken(user=user, name=name.strip(), prefix=key[:8], digest=token_digest(key),
+                     expires_at=timezone.now() + datetime.timedelta(days=settings.API_TOKEN_EXPIRY_DAYS))
+    token.full_clean()
+    token.save()
+    _audit_token(actor=actor, action=GovernanceAudit.API_TOKEN_CREATE, token=token)
+    active = ApiToken.objects.filter(user=user, revoked_at=None, expires_at__gt=timezone.now())
+    for old in active.order_by("-created_at", "-id")[settings.API_TOKEN_MAX_ACTIVE:]:
+        api_token_revoke(actor=actor, token=old)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` (it stops working at once). Revoking a revoked token changes nothing."""
+    token = ApiToken.objects.select_for_update().select_related("user__tenant").get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        _audit_token(actor=actor, action=GovernanceAudit.API_TOKEN_REVOKE, token=token)
+    return token

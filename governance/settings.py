@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -200,6 +199,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- API ------------------------------------------------------------------------------------
+# API tokens (governance.models.ApiToken): stored hashed, valid this many days, revocable by their user.
+API_TOKEN_EXPIRY_DAYS = int(os.environ.get("API_TOKEN_EXPIRY_DAYS", "30"))
+# A user's active tokens beyond this number revoke the oldest (each token request makes a new token).
+API_TOKEN_MAX_ACTIVE = int(os.environ.get("API_TOKEN_MAX_ACTIVE", "20"))
 REST_FRAMEWORK = {
     # Token first: DRF answers with the first class's challenge, so a missing or bad token is a 401
     # (re-authenticate) rather than a 403; browser sessions still authenticate when no token is sent.

@@ -1,6 +1,7 @@
 """Core pages: home dashboard, jurisdiction tree, audit log, password change."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from governance import dashboard, selectors
-from governance.forms import AuditFilterForm, RegionFilterForm
+from governance import dashboard, selectors, services
+from governance.forms import ApiTokenForm, AuditFilterForm, RegionFilterForm
 from governance.models import RegionLevel
 from governance.permissions import can_view_audit_log
 
@@ -105,6 +107,36 @@ def audit_list(request):
     page = paginate(request, selectors.audit_event_list(user=request.user, filters=filters), per_page=50)
     return render(request, "governance/audit_list.html",
                   {"form": form, "page": page, "query": querystring_without_page(request)})
+
+
+@login_required
+@never_cache
+def api_tokens(request):
+    """The user's own API tokens: create one with a name, revoke one.
+
+    A new key is shown in this response only (no redirect, no message: both would carry it to a
+    later request, and the server keeps only its hash); ``never_cache`` keeps it out of caches.
+    """
+    form = ApiTokenForm(request.POST or None)
+    created = created_key = None
+    if request.method == "POST" and form.is_valid():
+        created, created_key = services.api_token_create(actor=request.user, user=request.user,
+                                                         name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    page = paginate(request, selectors.api_token_list(user=request.user))
+    return render(request, "governance/api_tokens.html", {
+        "form": form, "page": page, "created": created, "created_key": created_key,
+        "expiry_days": settings.API_TOKEN_EXPIRY_DAYS, "query": "",
+    })
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = selectors.api_token_get_for_user(user=request.user, pk=pk)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("api-tokens")
 
 
 class PasswordChange(auth_views.PasswordChangeView):

@@ -3,15 +3,53 @@ from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
+from governance.models.tokens import ApiToken, token_digest
+
+_RESOLVED = "_governance_api_tokens"
+
+
+def _resolve(key: str) -> tuple[ApiToken | None, str]:
+    token = ApiToken.objects.select_related("user__tenant").filter(digest=token_digest(key)).first()
+    if token is None:
+        return None, _("Invalid token.")
+    if token.revoked_at is not None:
+        return None, _("This token has been revoked.")
+    if token.is_expired:
+        return None, _("This token has expired: create a new one.")
+    if not token.user.is_active:
+        return None, _("User inactive or deleted.")
+    if token.user.tenant_id is not None and not token.user.tenant.is_active:
+        return None, _("This tenant has been deactivated.")
+    return token, ""
+
+
+def resolve_api_token(request, key: str) -> tuple[ApiToken | None, str]:
+    """``(token, "")`` for a usable key, ``(None, reason)`` otherwise.
+
+    Looked up once per request (``request`` is Django's HttpRequest): the tenant middleware needs the
+    user to scope the request, DRF's authentication then reuses the same row.
+    """
+    resolved = request.__dict__.setdefault(_RESOLVED, {})
+    if key not in resolved:
+        resolved[key] = _resolve(key)
+    return resolved[key]
+
 
 class TenantTokenAuthentication(TokenAuthentication):
-    """Token authentication that also refuses users of a deactivated tenant."""
+    """``Authorization: Token <key>`` with hashed, expiring, revocable keys (``governance.models.ApiToken``).
+
+    Also refuses users of a deactivated tenant.
+    """
+
+    def authenticate(self, request):
+        self._http_request = request._request
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        if user.tenant_id is not None and not user.tenant.is_active:
-            raise AuthenticationFailed(_("This tenant has been deactivated."))
-        return user, token
+        token, reason = resolve_api_token(self._http_request, key)
+        if token is None:
+            raise AuthenticationFailed(reason)
+        return token.user, token
 
 
 class CsrfSessionAuthentication(SessionAuthentication):

@@ -51,10 +51,14 @@ class TokenInputSerializer(InputSerializer):
     username = serializers.CharField(label=_("username"), max_length=150)
     password = serializers.CharField(label=_("password"), style={"input_type": "password"}, trim_whitespace=False,
                                      max_length=1024)
+    name = serializers.CharField(label=_("token name"), max_length=100, required=False,
+                                 help_text=_("What the token is for, shown in the user's token list."))
 
 
 class TokenOutputSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("The key: shown only in this response."))
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -4,12 +4,11 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance import selectors
+from governance import selectors, services
 from governance.api.filters import RegionFilter
 from governance.api.serializers import (
     ErrorSerializer,
@@ -34,7 +33,11 @@ class SchemaSafeMixin:
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (throttled; failures count for lock-out)."""
+    """Exchange a username and password for a new API token (throttled; failures count for lock-out).
+
+    The key is in this response only (the server keeps a hash). It expires after
+    ``API_TOKEN_EXPIRY_DAYS`` and its user can revoke it on the "API tokens" page.
+    """
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
@@ -61,8 +64,10 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Wrong username or password, or the account is locked."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        token, key = services.api_token_create(
+            actor=user, user=user, name=serializer.validated_data.get("name") or _("API sign-in"))
+        return Response(TokenOutputSerializer({"token": key, "name": token.name, "expires_at": token.expires_at}).data,
+                        status=status.HTTP_200_OK)
 
 
 class MeView(APIView):

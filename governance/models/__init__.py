@@ -4,10 +4,11 @@ from .imports import FINAL_IMPORT_STATUSES, ImportJob, ImportStatus
 from .notifications import Delivery, Notification, NotificationDigest, NotificationPreference
 from .regions import Region, RegionLevel
 from .tenancy import Tenant
+from .tokens import ApiToken
 from .workflow import StatusChange
 
 __all__ = [
-    "FINAL_IMPORT_STATUSES", "AuditEvent", "Delivery", "ImportJob", "ImportStatus", "Notification",
+    "FINAL_IMPORT_STATUSES", "ApiToken", "AuditEvent", "Delivery", "ImportJob", "ImportStatus", "Notification",
     "NotificationDigest", "NotificationPreference", "Region", "RegionLevel", "Role",
     "RoleAssignment", "StatusChange", "Tenant", "User",
 ]
