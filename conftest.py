@@ -181,3 +181,59 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- query budgets ---------------------------------------------------------------------------
+
+# The tenant scope's own statements (PostgreSQL's set_config() for row-level security) are not the
+# page's queries: left out, so that one expected number holds on SQLite and PostgreSQL alike.
+_SCOPE_SQL = "set_config('app.tenant_id'"
+
+
+def _page_queries(captured) -> list[str]:
+    return [query["sql"] for query in captured if _SCOPE_SQL not in query["sql"]]
+
+
+@pytest.fixture
+def query_budget(db):
+    """``query_budget(make_rows, request_fn, sizes=(3, 25), expected=N)``: exact query counts at two sizes.
+
+    For each size ``make_rows(n)`` adds ``n`` rows (3, then 22 more), then ``request_fn()`` runs while
+    its queries are counted. The count must be exactly ``expected`` at both sizes (Zulip's
+    ``assert_database_query_count``): a new query, or one per row, fails here and is a one-line diff
+    someone reviews. ``request_fn`` may return a response (it must answer 200). ``rows(result)``, if
+    given, tells how many rows the result shows; it must grow with the size, so an empty page cannot
+    pass. ``warm=True`` runs ``request_fn`` once, uncounted, before each measurement (session and
+    cache look-ups of a first request). Returns the count.
+    """
+    from django.test.utils import CaptureQueriesContext
+
+    def measure(request_fn, warm):
+        if warm:
+            request_fn()
+        with CaptureQueriesContext(connection) as ctx:
+            result = request_fn()
+        status = getattr(result, "status_code", 200)
+        assert status == 200, f"the measured request answered {status}: {getattr(result, 'content', b'')[:300]!r}"
+        return _page_queries(ctx.captured_queries), result
+
+    def check(make_rows, request_fn, *, expected: int, sizes=(3, 25), rows=None, warm: bool = False) -> int:
+        small_size, large_size = sizes
+        assert 0 < small_size < large_size, "two sizes, the second larger"
+        make_rows(small_size)
+        small, small_result = measure(request_fn, warm)
+        make_rows(large_size - small_size)
+        large, large_result = measure(request_fn, warm)
+        if rows is not None:
+            assert rows(large_result) > rows(small_result), "the larger size must show more rows"
+        added = "\n".join(sql for sql in large if sql not in small)[:3000]
+        assert len(small) == len(large), (
+            f"query count grew with rows: {len(small)} at {small_size} → {len(large)} at {large_size}; "
+            f"queries of the larger run not in the smaller:\n{added}"
+        )
+        assert len(large) == expected, (
+            f"{len(large)} queries at both sizes, expected exactly {expected}:\n" + "\n".join(large)[:6000]
+        )
+        return len(large)
+
+    return check

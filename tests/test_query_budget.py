@@ -1,19 +1,12 @@
-"""Query budgets: list pages and list APIs cost the same number of queries for 5 rows or 60."""
+"""Query budgets: list pages and list APIs cost exactly the same number of queries for 5 rows or 60."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from governance import services
-from governance.models import Region, RegionLevel
+from governance.models import AuditEvent, Region, RegionLevel
 from governance.tenancy import tenant_context
 
-# Generous ceilings: the point is the count not growing; these catch an accidental N+1 as well.
-# (PostgreSQL adds the set_config() statements of the request's tenant scope.)
-UI_BUDGET = 14
-API_BUDGET = 12
-# The home page also runs the panels other apps register (a few grouped counts each).
-HOME_BUDGET = 25
+SIZES = (5, 60)  # communities under the street
 
 
 def _add_communities(tree, upto: int) -> None:
@@ -36,99 +29,70 @@ def _add_communities(tree, upto: int) -> None:
                                        code=f"{community.code}001", name="第一网格")
 
 
-def _count(client, url, params):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200, response.content[:500]
-    return len(ctx.captured_queries), response
+def _communities(tree):
+    """``make_rows(n)`` for the ``query_budget`` fixture: ``n`` more communities under the street."""
+    total = 0
+
+    def make_rows(count: int) -> None:
+        nonlocal total
+        total += count
+        _add_communities(tree, total)
+
+    return make_rows
 
 
-def _two_sizes(tree, measure):
-    _add_communities(tree, 5)
-    small, small_rows = measure()
-    _add_communities(tree, 60)
-    large, large_rows = measure()
-    assert large_rows > small_rows, "the larger tree must show more rows"
-    assert small == large, f"query count grew with rows: {small} → {large}"
-    return large
+def _page_rows(response) -> int:
+    return len(response.context["page"].object_list)
 
 
-@pytest.mark.parametrize("username", ["admin_a", "street_a"])
-def test_region_list_page_query_count_is_constant(users, tree_a, client_for, username,
-                                                   django_assert_max_num_queries):
+@pytest.mark.parametrize(("username", "expected"), [("admin_a", 8), ("street_a", 8)])
+def test_region_list_page_query_count_is_exact(users, tree_a, client_for, query_budget, username, expected):
     client = client_for(users[username])
-
-    def measure():
-        count, response = _count(client, "/regions/", {"level": RegionLevel.COMMUNITY})
-        return count, len(response.context["page"].object_list)
-
-    count = _two_sizes(tree_a, measure)
-    assert count <= UI_BUDGET
-    with django_assert_max_num_queries(UI_BUDGET):
-        client.get("/regions/", {"level": RegionLevel.COMMUNITY, "page": 3})
+    query_budget(_communities(tree_a), lambda: client.get("/regions/", {"level": RegionLevel.COMMUNITY}),
+                 sizes=SIZES, expected=expected, rows=_page_rows)
+    # A later page costs the same.
+    query_budget(lambda count: None, lambda: client.get("/regions/", {"level": RegionLevel.COMMUNITY, "page": 3}),
+                 sizes=(1, 2), expected=expected)
 
 
-def test_region_list_htmx_search_query_count_is_constant(users, tree_a, client_for):
+def test_region_list_htmx_search_query_count_is_exact(users, tree_a, client_for, query_budget):
     client = client_for(users["street_a"])
-
-    def measure():
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get("/regions/", {"q": "社区"}, HTTP_HX_REQUEST="true")
-        assert response.status_code == 200
-        return len(ctx.captured_queries), len(response.context["page"].object_list)
-
-    assert _two_sizes(tree_a, measure) <= UI_BUDGET
+    query_budget(_communities(tree_a), lambda: client.get("/regions/", {"q": "社区"}, HTTP_HX_REQUEST="true"),
+                 sizes=SIZES, expected=8, rows=_page_rows)
 
 
-def test_region_detail_children_query_count_is_constant(users, tree_a, client_for):
+def test_region_detail_children_query_count_is_exact(users, tree_a, client_for, query_budget):
     client = client_for(users["street_a"])
-
-    def measure():
-        count, response = _count(client, f"/regions/{tree_a['street'].pk}/", {})
-        return count, len(response.context["page"].object_list)
-
-    assert _two_sizes(tree_a, measure) <= UI_BUDGET
+    query_budget(_communities(tree_a), lambda: client.get(f"/regions/{tree_a['street'].pk}/"),
+                 sizes=SIZES, expected=11, rows=_page_rows)
 
 
 @pytest.mark.parametrize("page_size", [20, 50])
-@pytest.mark.parametrize("username", ["admin_a", "street_a"])
-def test_region_list_api_query_count_is_constant(users, tree_a, api_for, page_size, username,
-                                                  django_assert_max_num_queries):
+@pytest.mark.parametrize(("username", "expected"), [("admin_a", 6), ("street_a", 6)])
+def test_region_list_api_query_count_is_exact(users, tree_a, api_for, query_budget, page_size, username, expected):
     client = api_for(users[username])
-
-    def measure():
-        count, response = _count(client, "/api/v1/regions/", {"level": RegionLevel.COMMUNITY,
-                                                               "page_size": page_size})
-        return count, len(response.json()["results"])
-
-    count = _two_sizes(tree_a, measure)
-    assert count <= API_BUDGET
-    with django_assert_max_num_queries(API_BUDGET):
-        client.get("/api/v1/regions/", {"within": tree_a["street"].pk, "page_size": page_size})
+    query_budget(_communities(tree_a),
+                 lambda: client.get("/api/v1/regions/", {"level": RegionLevel.COMMUNITY, "page_size": page_size}),
+                 sizes=SIZES, expected=expected, rows=lambda response: len(response.json()["results"]))
+    query_budget(lambda count: None,
+                 lambda: client.get("/api/v1/regions/", {"within": tree_a["street"].pk, "page_size": page_size}),
+                 sizes=(1, 2), expected=expected + 1)  # the ``within`` region is looked up first
 
 
-def test_home_query_count_is_constant(users, tree_a, client_for):
+def test_home_query_count_is_exact(users, tree_a, client_for, query_budget):
     client = client_for(users["admin_a"])
-
-    def measure():
-        count, response = _count(client, "/", {})
-        return count, dict(response.context["region_stats"]).get(RegionLevel.COMMUNITY.label, 0)
-
-    assert _two_sizes(tree_a, measure) <= HOME_BUDGET
+    query_budget(_communities(tree_a), lambda: client.get("/"), sizes=SIZES, expected=20,
+                 rows=lambda response: dict(response.context["region_stats"]).get(RegionLevel.COMMUNITY.label, 0))
 
 
-def test_audit_list_query_count_is_constant(users, tree_a, client_for):
+def test_audit_list_query_count_is_exact(users, tree_a, client_for, query_budget):
     client = client_for(users["admin_a"])
+    _add_communities(tree_a, 45)
 
-    def measure():
-        count, response = _count(client, "/audit/", {})
-        return count, len(response.context["page"].object_list)
+    def make_rows(count: int) -> None:
+        with tenant_context(tree_a["tenant"]):
+            done = AuditEvent.objects.filter(action="region.update").count()
+            for community in Region.objects.filter(level=RegionLevel.COMMUNITY).order_by("code")[done:done + count]:
+                services.region_update(actor=users["admin_a"], region=community, name=community.name + "（改）")
 
-    _add_communities(tree_a, 5)
-    small, small_rows = measure()
-    with tenant_context(tree_a["tenant"]):
-        for community in Region.objects.filter(level=RegionLevel.COMMUNITY)[:40]:
-            services.region_update(actor=users["admin_a"], region=community, name=community.name + "（改）")
-    large, large_rows = measure()
-    assert large_rows > small_rows
-    assert small == large <= UI_BUDGET
+    query_budget(make_rows, lambda: client.get("/audit/"), sizes=(2, 40), expected=10, rows=_page_rows)
