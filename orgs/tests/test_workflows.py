@@ -73,3 +73,41 @@ def test_change_request_rows_and_history_tab(tree_a, users, client_for):
         assert Organization.objects.get(pk=org.pk).legal_representative == "赵六"
     page = client.get(reverse("orgs:detail", args=[org.pk]), {"tab": "history"}, **EN).content.decode()
     assert "Change request" in page and "Approved" in page
+
+
+def test_service_errors_put_a_refusal_on_the_form_and_change_nothing(tree_a, users, client_for):
+    with tenant_context(tree_a["tenant"]):
+        org = OrganizationFactory(region=tree_a["community"], status=OrgStatus.REVOKED)
+        events = AuditEvent.objects.count()
+    response = client_for(users["admin_a"]).post(reverse("orgs:status", args=[org.pk]),
+                                                 {"status": "active", "note": "恢复"}, **EN)
+    assert response.status_code == 200
+    assert "This step is not possible" in str(response.context["form"].non_field_errors())
+    with tenant_context(tree_a["tenant"]):
+        assert Organization.objects.get(pk=org.pk).status == OrgStatus.REVOKED
+        assert AuditEvent.objects.count() == events
+    assert _rows(tree_a, "organization", org) == []
+
+
+def test_service_errors_without_a_form_become_a_message(rf):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.exceptions import ValidationError
+
+    from governance.exceptions import ApplicationError
+    from governance.web import service_errors
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    with service_errors(request) as outcome:
+        raise ValidationError({"note": ["请填写原因。"]})
+    assert not outcome.ok
+    with service_errors(request) as second:
+        pass
+    assert second.ok
+    with pytest.raises(KeyError), service_errors(request):  # not a service error: propagates
+        raise KeyError("bug")
+    with service_errors(request):
+        raise ApplicationError("不允许。")
+    assert [str(m) for m in get_messages(request)] == ["请填写原因。", "不允许。"]

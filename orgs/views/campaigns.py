@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from governance.exceptions import ApplicationError
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import CampaignOpenForm
 from orgs.models import ReportStatus
-from orgs.views.helpers import apply_errors, is_registry_staff, require, subnav
+from orgs.views.helpers import is_registry_staff, require, service_errors, subnav
 
 
 def _campaign_page(request, form):
@@ -64,11 +62,9 @@ def campaign_open(request):
                 "count": selectors.campaign_organizations_missing_report(user=request.user, year=year).count(),
                 "subnav": subnav(request.user, "orgs:campaign-list"),
             })
-        try:
+        with service_errors(request, form) as outcome:
             campaign = services.campaign_open(actor=request.user, year=year, due_date=due_date)
-        except (ApplicationError, ValidationError) as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.ok:
             opened = getattr(campaign, "reports_opened", 0)
             if opened:
                 messages.success(request, ngettext(

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.exceptions import ApplicationError
 from governance.views import paginate, querystring_without_page
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import ChangeRequestDecideForm
 from orgs.models import ChangeRequestStatus
 from orgs.views.helpers import (
     change_rows,
-    error_text,
     form_error_text,
     is_registry_staff,
     key_field_labels,
     require,
     safe_next,
+    service_errors,
     status_tabs,
     subnav,
 )
@@ -60,12 +58,10 @@ def change_request_decide(request, pk: int):
         messages.error(request, form_error_text(form))
         return done
     approve = form.cleaned_data["decision"] == "approve"
-    try:
+    with service_errors(request) as outcome:
         services.change_request_decide(actor=request.user, change_request=change_request, approve=approve,
                                        note=form.cleaned_data["note"])
-    except (ApplicationError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
-    else:
+    if outcome.ok:
         if approve:
             messages.success(request, _("Change approved: the data of %(org)s was updated.")
                              % {"org": change_request.organization.name})

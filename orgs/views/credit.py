@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.exceptions import ApplicationError
 from governance.views import paginate, querystring_without_page
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import CreditAddForm, CreditFilterForm, CreditRectifyForm, CreditRemoveForm
 from orgs.models import CreditList
 from orgs.views.helpers import (
-    apply_errors,
-    error_text,
     is_registry_staff,
     mark_credit_actions,
     organization_url,
     require,
     safe_next,
+    service_errors,
     subnav,
     uses_registry,
 )
@@ -54,11 +51,9 @@ def credit_add(request, org_pk: int):
     initial = {"list_type": request.GET.get("list_type") or CreditList.ABNORMAL.value}
     form = CreditAddForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             record = services.credit_add(actor=request.user, organization=org, **form.cleaned_data)
-        except (ApplicationError, ValidationError) as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("%(org)s was put on the %(list)s.")
                              % {"org": org.name, "list": record.get_list_type_display()})
             return redirect(organization_url(org) or reverse("orgs:credit-list"))
@@ -72,12 +67,10 @@ def credit_remove(request, pk: int):
     require(permissions.can_manage_credit(request.user, record.organization))
     form = CreditRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             services.credit_remove(actor=request.user, record=record, removed_on=form.cleaned_data["removed_on"],
                                    reason=form.cleaned_data["reason"])
-        except (ApplicationError, ValidationError) as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("The entry was removed from the %(list)s.")
                              % {"list": record.get_list_type_display()})
             return redirect(reverse("orgs:credit-list"))
@@ -97,7 +90,7 @@ def credit_rectify(request, pk: int):
         messages.error(request, _("This step is not possible."))
         return done
     date = form.cleaned_data["date"]
-    try:
+    with service_errors(request):
         if form.cleaned_data["action"] == "apply":
             services.credit_apply_rectification(actor=request.user, record=record, applied_on=date)
             messages.success(request, _("Removal applied for. The office verifies the rectification; the entry is "
@@ -105,6 +98,4 @@ def credit_rectify(request, pk: int):
         else:
             services.credit_verify_rectification(actor=request.user, record=record, verified_on=date)
             messages.success(request, _("Rectification verified; the daily job removes the entry."))
-    except (ApplicationError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
     return done

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance.exceptions import ApplicationError
 from governance.views import paginate, querystring_without_page
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import FilingForm, FilingTransitionForm
 from orgs.models import FilingStatus
 from orgs.views.helpers import (
-    apply_errors,
-    error_text,
     history,
     organization_url,
     require,
+    service_errors,
     status_tabs,
     subnav,
     uses_registry,
@@ -50,11 +47,9 @@ def filing_create(request):
         fields = dict(form.cleaned_data)
         region = fields.pop("region")
         domains = fields.pop("domains")
-        try:
+        with service_errors(request, form) as outcome:
             filing = services.filing_submit(actor=request.user, region=region, domains=domains, **fields)
-        except (ApplicationError, ValidationError) as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Filing application submitted. The community reviews it next."))
             if selectors.organization_name_in_use(name=filing.organization.name, exclude_pk=filing.organization_id):
                 messages.warning(request, NAME_IN_USE)
@@ -95,11 +90,9 @@ def filing_transition(request, pk: int):
         messages.error(request, _("This step is not possible."))
         return redirect("orgs:filing-detail", filing.pk)
     to = form.cleaned_data["to"]
-    try:
+    with service_errors(request) as outcome:
         services.filing_transition(actor=request.user, filing=filing, to=to, note=form.cleaned_data["note"])
-    except (ApplicationError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
-    else:
+    if outcome.ok:
         if to == FilingStatus.FILED:
             messages.success(request, _("Filed. The organization is active with filing number %(number)s.")
                              % {"number": filing.organization.filing_number})

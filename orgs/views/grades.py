@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.exceptions import ApplicationError
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import GradeAwardForm
-from orgs.views.helpers import apply_errors, organization_url, require
+from orgs.views.helpers import organization_url, require, service_errors
 
 
 def _parse_score(value) -> int | None:
@@ -45,11 +43,9 @@ def grade_award(request, org_pk: int):
     valid = request.method == "POST" and form.is_valid()
     on_date = (getattr(form, "cleaned_data", None) or {}).get("awarded_date") or timezone.localdate()
     if valid:
-        try:
+        with service_errors(request, form) as outcome:
             grade = services.grade_award(actor=request.user, organization=org, **form.cleaned_data)
-        except (ApplicationError, ValidationError) as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.ok:
             messages.success(request, _("Grade %(grade)s awarded (score %(score)s), valid until %(date)s.")
                              % {"grade": grade.grade, "score": grade.score, "date": grade.expires_date.isoformat()})
             return redirect(organization_url(org) or reverse("orgs:grade-award", args=[org.pk]))

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.exceptions import ApplicationError
 from governance.models.accounts import Role
+from governance.web import apply_errors, error_text, require_or_404, service_errors  # noqa: F401  (re-exported)
 from governance.workflows import status_history
 from orgs import permissions, services
 from orgs.models import NO_RECTIFICATION_REASONS, AnnualReport, CreditList, Organization, ReportStatus
 from orgs.workflows import REPORT_WORKFLOW
 
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404(_("Not found."))
+# One version of each, in the core (governance.web); ``require`` is the registry's short name.
+require = require_or_404
 
 
 def uses_registry(user) -> bool:
@@ -31,32 +28,6 @@ def uses_registry(user) -> bool:
 
 def is_registry_staff(user) -> bool:
     return permissions.has_any_role(user, permissions.VIEW_ROLES)
-
-
-def apply_errors(form, exc: Exception) -> None:
-    """Put a service's error on the form: field messages on their fields, everything else on top."""
-    if isinstance(exc, ApplicationError):
-        form.add_error(None, str(exc.message))
-        return
-    if hasattr(exc, "error_dict"):
-        for field, field_messages in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if target is None and field.endswith("_id") and field[:-3] in form.fields:
-                target = field[:-3]  # a foreign key's error (region_id) belongs on its field (region)
-            for message in field_messages:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
-def error_text(exc: Exception) -> str:
-    """One line for an error message (ApplicationError or ValidationError)."""
-    if isinstance(exc, ApplicationError):
-        return str(exc.message)
-    if hasattr(exc, "error_dict"):
-        return " ".join(message for field_messages in exc.message_dict.values() for message in field_messages)
-    return " ".join(exc.messages)
 
 
 def form_error_text(form) -> str:

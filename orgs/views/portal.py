@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from governance import registry
-from governance.exceptions import ApplicationError
 from governance.selectors import get_object_for_user_or_404
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import PortalForm
 from orgs.models import ChangeRequestStatus, FundingSource
-from orgs.views.helpers import apply_errors, change_rows, mark_credit_actions, mark_report, require, subnav
+from orgs.views.helpers import (
+    change_rows,
+    mark_credit_actions,
+    mark_report,
+    require,
+    service_errors,
+    subnav,
+)
 
 
 def _portal_form(data=None, organization=None) -> PortalForm:
@@ -70,12 +75,10 @@ def portal_edit(request, org_pk: int):
             return redirect("orgs:portal")
         fields = {name: form.cleaned_data[name] for name in changed if name != "domains"}
         domains = form.cleaned_data["domains"] if "domains" in changed else None
-        try:
+        with service_errors(request, form) as outcome:
             _org, change_request = services.portal_update(actor=user, organization=organization, domains=domains,
                                                           **fields)
-        except (ApplicationError, ValidationError) as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.ok:
             saved = [capfirst(str(form.fields[name].label)) for name in changed
                      if name in services.PORTAL_DIRECT_FIELDS]
             waiting = [capfirst(str(form.fields[name].label)) for name in changed

@@ -11,14 +11,12 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from governance.exceptions import ApplicationError
 from governance.selectors import audit_events_for_object, region_get_for_user
 from governance.views import paginate, querystring_without_page
 from governance.workflows import status_history, status_history_of
@@ -38,7 +36,7 @@ from orgs.models import (
     OrgStatus,
 )
 from orgs.validation import check_org_code, identity_warnings
-from orgs.views.helpers import apply_errors, is_registry_staff, require
+from orgs.views.helpers import is_registry_staff, require, service_errors
 
 DETAIL_TABS = ("profile", "reports", "grades", "credit", "history")
 HISTORY_LIMIT = 100
@@ -210,7 +208,7 @@ def _organization_form(request, organization: Organization | None):
         region = None
         if organization is None or region_id != organization.region_id:
             region = region_get_for_user(user=request.user, pk=region_id)
-        try:
+        with service_errors(request, form) as outcome:
             if organization is None:
                 organization = services.organization_create(
                     actor=request.user, region=region, domains=form.cleaned_data["domains"], **fields)
@@ -219,11 +217,7 @@ def _organization_form(request, organization: Organization | None):
                     fields["region"] = region
                 organization = services.organization_update(
                     actor=request.user, organization=organization, domains=form.cleaned_data["domains"], **fields)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Organization saved."))
             _warn_identity(request, organization)
             return redirect("orgs:detail", pk=organization.pk)
@@ -256,14 +250,10 @@ def organization_status(request, pk: int):
     require(permissions.can_change_org_status(request.user, organization))
     form = StatusForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             services.organization_set_status(actor=request.user, organization=organization,
                                              status=form.cleaned_data["status"], note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Status changed."))
             return redirect("orgs:detail", pk=pk)
     return render(request, "orgs/registry/organization_status.html", {"form": form, "org": organization})

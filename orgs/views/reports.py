@@ -26,7 +26,6 @@ from orgs.forms.workflow import (
 )
 from orgs.models import AnnualReport, ReportStatus
 from orgs.views.helpers import (
-    apply_errors,
     error_text,
     form_error_text,
     history,
@@ -35,6 +34,7 @@ from orgs.views.helpers import (
     organization_url,
     require,
     safe_next,
+    service_errors,
     subnav,
     uses_registry,
 )
@@ -89,11 +89,9 @@ def report_edit(request, pk: int):
     require(permissions.can_edit_report(request.user, report))
     form = AnnualReportForm(request.POST or None, initial=AnnualReportForm.initial_for(report))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as outcome:
             services.annual_report_save(actor=request.user, report=report, **form.cleaned_data)
-        except (ApplicationError, ValidationError) as exc:
-            apply_errors(form, exc)
-        else:
+        if outcome.ok:
             if "submit" not in request.POST:
                 messages.success(request, _("Annual report saved. Submit it when it is complete."))
                 return redirect("orgs:report-detail", report.pk)
@@ -113,7 +111,7 @@ def report_edit(request, pk: int):
 def report_action(request, pk: int, action: str):
     report = selectors.annual_report_get_for_user(user=request.user, pk=pk)
     done = redirect(safe_next(request, reverse("orgs:report-detail", args=[report.pk])))
-    try:
+    with service_errors(request):
         if action == "submit":
             services.annual_report_submit(actor=request.user, report=report)
             messages.success(request, _("Annual report submitted for review."))
@@ -132,8 +130,6 @@ def report_action(request, pk: int, action: str):
             services.annual_report_review(actor=request.user, report=report, **form.cleaned_data)
             messages.success(request, _("Annual report reviewed: %(conclusion)s.")
                              % {"conclusion": report.get_conclusion_display()})
-    except (ApplicationError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
     return done
 
 
@@ -145,12 +141,10 @@ def report_attachment(request, pk: int):
     if not form.is_valid():
         messages.error(request, form_error_text(form))
     else:
-        try:
+        with service_errors(request) as outcome:
             attachment = services.report_attachment_add(actor=request.user, report=report,
                                                         uploaded_file=form.cleaned_data["file"])
-        except (ApplicationError, ValidationError) as exc:
-            messages.error(request, error_text(exc))
-        else:
+        if outcome.ok:
             messages.success(request, _("Attachment “%(name)s” uploaded.") % {"name": attachment.name})
     return redirect(reverse("orgs:report-detail", args=[report.pk]) + "#attachments")
 
