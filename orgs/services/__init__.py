@@ -45,7 +45,6 @@ from orgs.services.organizations import (
     ORGANIZATION_FIELDS,
     ORGANIZATION_UPDATE_FIELDS,
     organization_create,
-    organization_export_record,
     organization_set_party_coverage,
     organization_set_status,
     organization_update,
@@ -61,6 +60,6 @@ __all__ = [
     "campaign_open", "change_request_decide", "credit_add", "credit_apply_rectification", "credit_remove",
     "credit_rules_apply", "credit_verify_rectification", "filing_submit", "filing_transition", "grade_award",
     "grade_bands_set", "membership_add", "membership_check", "membership_remove", "organization_create",
-    "organization_export_record", "organization_set_party_coverage", "organization_set_status",
+    "organization_set_party_coverage", "organization_set_status",
     "organization_update", "portal_update", "report_attachment_add",
 ]

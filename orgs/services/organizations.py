@@ -234,14 +234,6 @@ def organization_update(*, actor, organization: Organization, domains=None, **fi
 
 
 @transaction.atomic
-def organization_export_record(*, actor, filters: dict, rows: int) -> None:
-    """An export of the registry leaves the data's custody: record who took which rows."""
-    audit_record(actor=actor, action="organization.export", tenant=actor.tenant,
-                 object_repr=_("Organization list export"),
-                 changes={"filters": {k: v for k, v in filters.items() if v not in (None, "", [])}, "rows": rows})
-
-
-@transaction.atomic
 def organization_set_status(*, actor, organization: Organization, status: str, note: str) -> Organization:
     """Suspend, reactivate, deregister or revoke an organization (ORGANIZATION_WORKFLOW), reason recorded."""
     from orgs.workflows import ORGANIZATION_WORKFLOW
