@@ -10,7 +10,7 @@ from governance.tenancy import tenant_context
 from orgs import services
 from orgs.models import ChangeRequestStatus, Filing, Organization, OrgKind, OrgStatus
 from orgs.tests.factories import MembershipFactory, OrganizationFactory
-from orgs.tests.test_views_workflow import EN, filing_data
+from orgs.tests.views.support import EN, filing_data
 
 
 def _rows(tree, workflow, obj):
