@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +12,11 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from governance import checks  # noqa: F401  (registers system checks)
         from governance.periodic import sync_periodic_tasks
+        from governance.sessions import mark_activity
         from governance.tenancy import ensure_row_level_security
 
         self._plug_into_registry()
+        user_logged_in.connect(mark_activity, dispatch_uid="governance.sessions.mark_activity")
 
         def _after_migrate(sender, using="default", **kwargs):
             # post_migrate fires once per app after *all* migrations ran; doing it once is enough.

@@ -17,6 +17,12 @@ from .settings import env_bool  # noqa: E402
 for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SENSITIVE_FIELD_KEYS", "SENSITIVE_HASH_KEY"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"{_name} must be set for production settings")
+# The development key is in the source and the placeholder in .env.example: neither is a secret.
+if SECRET_KEY == DEV_SECRET_KEY or "change-me" in SECRET_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is the public development key or the .env.example placeholder; "
+        "set 50 or more random characters"
+    )
 # Personal data must not be encrypted with the development keys derived from SECRET_KEY.
 validate_key_settings(SENSITIVE_FIELD_KEYS, SENSITIVE_HASH_KEY)  # noqa: F405
 
