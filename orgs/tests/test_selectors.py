@@ -216,27 +216,25 @@ def test_ordering(tree_a, users, orgs):
         assert default == sorted(default)
 
 
-def test_query_count_does_not_grow_with_rows(tree_a, users):
-    def evaluate(count: int) -> int:
+def test_query_count_does_not_grow_with_rows(tree_a, users, query_budget):
+    def make_rows(count: int) -> None:
         with tenant_context(tree_a["tenant"]):
             for _ in range(count):
                 org = OrganizationFactory(region=tree_a["community"])
                 OrganizationDomain.objects.create(organization=org, domain=ServiceDomain.ELDERLY)
                 EvaluationGradeFactory(organization=org, awarded_date=TODAY - datetime.timedelta(days=365))
                 CreditRecordFactory(organization=org)
-            with CaptureQueriesContext(connection) as ctx:
-                rows = list(selectors.organization_list(user=users["street_a"])[:50])
-                for org in rows:
-                    (org.region.name, [d.domain for d in org.domains.all()], org.current_grade, org.credit_list)
-            return len(ctx.captured_queries)
+
+    def list_rows() -> int:
+        rows = list(selectors.organization_list(user=users["street_a"])[:50])
+        for org in rows:
+            (org.region.name, [d.domain for d in org.domains.all()], org.current_grade, org.credit_list)
+        return len(rows)
 
     with tenant_context(tree_a["tenant"]):
         user_roles(users["street_a"])  # the role look-up is cached on the user: warm it up once
-
-    few = evaluate(3)
-    many = evaluate(15)
-    assert few == many
-    assert many <= 2  # organizations with their annotations and regions, then the domains
+        # Organizations with their annotations and regions, then the domains.
+        query_budget(make_rows, list_rows, sizes=(3, 18), expected=2, rows=lambda shown: shown)
 
 
 # --- statistics ------------------------------------------------------------------------------
