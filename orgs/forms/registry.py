@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import RegionLevel
 from governance.selectors import region_list, user_region_paths
+from governance.web import BootstrapFormMixin
 from orgs.filters import OrganizationFilter
 from orgs.models import FundingSource, Organization, OrganizationDomain, OrgKind, OrgStatus, ServiceDomain
 from orgs.permissions import EDIT_ROLES
@@ -100,7 +101,7 @@ def _label(name: str):
     return capfirst(Organization._meta.get_field(name).verbose_name)
 
 
-class OrganizationForm(forms.Form):
+class OrganizationForm(BootstrapFormMixin, forms.Form):
     """Create or edit an organization; the service checks the GB 32100 rules and uniqueness again."""
 
     name = forms.CharField(label=_label("name"), max_length=200)
@@ -156,11 +157,7 @@ class OrganizationForm(forms.Form):
         self.organization = organization
         self.fields["region"].choices = [("", "---------"), *region_choices(user, roles=EDIT_ROLES)]
         self.fields["uscc"].widget.attrs.setdefault("maxlength", "18")
-        _bootstrap(self)
 
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        _mark_invalid(self)
 
     @staticmethod
     def initial_for(organization: Organization) -> dict:
@@ -215,28 +212,7 @@ class OrganizationForm(forms.Form):
         return [(title, [(self[name], column(name)) for name in names]) for title, names in self.SECTIONS]
 
 
-def _bootstrap(form: forms.Form) -> None:
-    """Bootstrap 5 classes on the widgets, so templates can render ``{{ field }}`` as it is."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
-
-
-def _mark_invalid(form: forms.Form) -> None:
-    for name in form.errors:
-        if name in form.fields:
-            attrs = form.fields[name].widget.attrs
-            if "is-invalid" not in attrs.get("class", ""):
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-
-
-class StatusForm(forms.Form):
+class StatusForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                            help_text=_("Required: the decision, its document number or the reason."))
@@ -246,11 +222,7 @@ class StatusForm(forms.Form):
         self.fields["status"].choices = [("", "---------")] + [
             (value.value, value.label) for value in SETTABLE_STATUSES if value != organization.status
         ]
-        _bootstrap(self)
 
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        _mark_invalid(self)
 
     def clean_note(self):
         note = (self.cleaned_data.get("note") or "").strip()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import RegionLevel, Role
 from governance.selectors import region_list, user_region_paths
+from governance.web import BootstrapFormMixin
 from orgs.models import (
     ABNORMAL_REASONS,
     SERIOUS_REASONS,
@@ -39,35 +40,6 @@ def _date_field(label, *, required=True, initial=None) -> forms.DateField:
 
 def _note_field(label=None, *, required=False, rows=2) -> forms.CharField:
     return forms.CharField(label=label or _("Note"), required=required, widget=forms.Textarea(attrs={"rows": rows}))
-
-
-class BootstrapFormMixin:
-    """Bootstrap 5 classes on every widget, and ``is-invalid`` on fields with errors after validation."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def style_widgets(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            classes = widget.attrs.get("class", "").split()
-            if css not in classes:
-                widget.attrs["class"] = " ".join([*classes, css])
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
 
 
 def _domain_field(required=False) -> forms.MultipleChoiceField:
