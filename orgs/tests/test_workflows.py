@@ -111,3 +111,14 @@ def test_service_errors_without_a_form_become_a_message(rf):
     with service_errors(request):
         raise ApplicationError("不允许。")
     assert [str(m) for m in get_messages(request)] == ["请填写原因。", "不允许。"]
+
+
+def test_filing_approval_asks_for_confirmation(tree_a, users, client_for):
+    with tenant_context(tree_a["tenant"]):
+        filing = services.filing_submit(actor=users["community_a"], region=tree_a["community"],
+                                        **{k: v for k, v in filing_data(tree_a).items()
+                                           if k in services.FILING_FIELDS})
+        services.filing_transition(actor=users["community_a"], filing=filing, to="community_approved")
+    page = client_for(users["street_a"]).get(reverse("orgs:filing-detail", args=[filing.pk]), **EN).content.decode()
+    assert "Approve this filing? The organization becomes active" in page
+    assert "Reject this filing application?" in page
