@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "bootstrap",
-    "axes",
+    "governance.admin_apps.AxesConfig",  # django-axes, with its admin section in Chinese
     "governance",
     "orgs",
     "projects",
