@@ -29,6 +29,7 @@ from orgs.permissions import (
     can_review_filing_as_community,
     can_review_report,
 )
+from orgs.signals import send_organization_status_changed
 
 FILING_WORKFLOW = Workflow(
     name="filing",
@@ -78,6 +79,7 @@ ORGANIZATION_WORKFLOW = Workflow(
         OrgStatus.SUSPENDED: {OrgStatus.ACTIVE: can_change_org_status, **_STAFF_MOVES},
     },
     note_required={OrgStatus.SUSPENDED, OrgStatus.DEREGISTERED, OrgStatus.REVOKED},
+    on_commit=[send_organization_status_changed],  # orgs.signals.organization_status_changed
 )
 
 CHANGE_REQUEST_WORKFLOW = Workflow(

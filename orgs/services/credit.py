@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, snapshot
 from governance.exceptions import ApplicationError
 from governance.tenancy import actor_or_none
+from orgs import signals
 from orgs.models import (
     ABNORMAL_REASONS,
     NO_RECTIFICATION_REASONS,
@@ -63,6 +64,7 @@ def credit_add(*, actor, organization: Organization, list_type: str, reason: str
     record.full_clean()
     record.save()
     audit_record(actor=actor, action="credit.add", obj=record, changes=snapshot(record))
+    signals.send_credit_listed([record], actor=actor)
     return record
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_record_many
 from governance.tenancy import require_tenant
+from orgs import signals
 from orgs.models import (
     NO_RECTIFICATION_REASONS,
     AnnualReport,
@@ -66,6 +67,7 @@ def _rule_list_overdue(tenant, today: datetime.date) -> int:
     audit_record_many(actor=None, tenant=tenant, action="credit.auto_list", objs=records, changes=lambda r: {
         "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on, "annual_report": r.annual_report_id,
     })
+    signals.send_credit_listed(records, automatic=True)
     return len(records)
 
 
@@ -150,6 +152,7 @@ def _rule_move_to_serious(tenant, today: datetime.date) -> int:
         "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on,
         "moved_from": [m.pk for m in by_org[r.organization_id]],
     })
+    signals.send_credit_listed(serious.values(), automatic=True)
     audit_record_many(actor=None, tenant=tenant, action="credit.move_to_serious", objs=due, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason, "moved_to": r.moved_to_id,
     })
