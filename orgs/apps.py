@@ -12,17 +12,18 @@ class OrgsConfig(AppConfig):
 
     @staticmethod
     def _plug_into_core():
-        """Menu, 待办, home panel, demo seeder, beat schedule, audit labels and the importer (the core does not
-        import orgs)."""
+        """Menu, 待办, notification kinds, home panel, demo seeder, beat schedule, audit labels and the importer
+        (the core does not import orgs)."""
         from governance import registry
         from governance.imports import register_importer
-        from orgs import navigation
+        from orgs import navigation, notifications
         from orgs.audit import OrgsAudit
         from orgs.dashboard import home_panel, portal_redirect
         from orgs.demo import seed_for_demo
         from orgs.importing import ORGANIZATION_IMPORTER
 
         navigation.register()
+        notifications.register()
         registry.register_panel(home_panel)
         registry.register_home_redirect(portal_redirect)
         registry.register_audit_actions(OrgsAudit)

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from governance.models import AuditEvent, Delivery, Notification, NotificationPreference
 from governance.notifications import Message, notify_many
 from governance.tenancy import tenant_context
 
 KIND = "governance.import_failed"
-# Exact query counts of a request: session, user, tenant, savepoint pair, then the page's own. PostgreSQL adds
-# the two set_config() statements of the request's tenant scope.
-INBOX_QUERIES = 9
-API_QUERIES = 5
-PG_TENANT_SCOPE = 2
 
 
 def _notify(user, n=1, *, url="/regions/", title="通知"):
     with tenant_context(user.tenant):
         return notify_many([Message(recipients=[user], kind=KIND, title=f"{title}{i}", body="正文", url=url)
                             for i in range(n)])
-
-
-def _count(client, url, params=None, **extra):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {}, **extra)
-    assert response.status_code == 200, response.content[:300]
-    return len(ctx.captured_queries), response
 
 
 # --- inbox page ------------------------------------------------------------------------------
@@ -198,30 +184,23 @@ def test_api_schema_documents_the_notification_endpoints(users, api_for):
     assert "NotificationOutput" in schema
 
 
-# --- query counts: the same at two sizes -----------------------------------------------------
+# --- query counts: exact, the same at two sizes (root conftest's query_budget) ----------------
+# session, user, tenant, the request's savepoint pair, then the page's own: count, rows, unread count, roles
+# of the sidebar; the API: token, savepoint pair, count, rows.
 
 
-def test_inbox_page_query_count_is_constant(users, client_for, is_postgres):
+def test_inbox_page_query_count_is_exact(users, client_for, query_budget):
     client = client_for(users["street_a"])
-    _notify(users["street_a"], 3)
-    small, response = _count(client, "/notifications/")
-    assert len(response.context["page"].object_list) == 3
-    _notify(users["street_a"], 40)
-    large, response = _count(client, "/notifications/")
-    assert len(response.context["page"].object_list) == 20
-    assert small == large == INBOX_QUERIES + (PG_TENANT_SCOPE if is_postgres else 0), f"{small} → {large}"
+    query_budget(lambda n: _notify(users["street_a"], n), lambda: client.get("/notifications/"), expected=9,
+                 rows=lambda response: len(response.context["page"].object_list))
 
 
 @pytest.mark.parametrize("page_size", [5, 50])
-def test_notification_api_query_count_is_constant(users, api_for, page_size, is_postgres):
+def test_notification_api_query_count_is_exact(users, api_for, page_size, query_budget):
     client = api_for(users["street_a"])
-    _notify(users["street_a"], 3)
-    small, response = _count(client, "/api/v1/notifications/", {"page_size": page_size})
-    assert len(response.json()["results"]) == 3
-    _notify(users["street_a"], 60)
-    large, response = _count(client, "/api/v1/notifications/", {"page_size": page_size})
-    assert len(response.json()["results"]) == page_size
-    assert small == large == API_QUERIES + (PG_TENANT_SCOPE if is_postgres else 0), f"{small} → {large}"
+    query_budget(lambda n: _notify(users["street_a"], n),
+                 lambda: client.get("/api/v1/notifications/", {"page_size": page_size}), expected=5,
+                 rows=lambda response: len(response.json()["results"]))
 
 
 # --- admin -----------------------------------------------------------------------------------

@@ -249,10 +249,32 @@ def import_job_run(*, job: ImportJob, actor, importer: Importer | None = None,
         job.error_count = 0
         job.errors = []
     job.save(update_fields=fields)
+    _notify_uploader(job, importer)
     logger.info("import job %s (%s): %s, %d rows, %d imported, %d errors; %s", job.pk, job.importer, job.status,
                 job.total_rows, job.imported_rows, job.error_count,
                 ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in timings.items()) or "no timings")
     return job
+
+
+def _notify_uploader(job: ImportJob, importer: Importer) -> None:
+    """The uploader's inbox (and e-mail, per their settings) gets the outcome, linked to the result page."""
+    from django.urls import reverse
+
+    from governance.notifications import notify, platform_language
+
+    if not job.created_by_id:
+        return
+    with platform_language():
+        values = {"what": importer.label, "file": job.original_name, "rows": job.imported_rows,
+                  "errors": job.error_count}
+        if job.status == ImportStatus.SUCCEEDED:
+            kind, title = "governance.import_finished", _("Import finished: %(what)s") % values
+            body = _("%(rows)s rows imported from %(file)s.") % values
+        else:
+            kind, title = "governance.import_failed", _("Import failed: %(what)s") % values
+            body = _("%(file)s: %(errors)s errors, nothing was imported. The error report lists them.") % values
+    notify(recipients=[job.created_by_id], kind=kind, title=title, body=body,
+           url=reverse("imports:status", args=[job.pk]), obj=job)
 
 
 # --- upload ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none, require_tenant
+from orgs import notifications
 from orgs.models import (
     AnnualReport,
     Conclusion,
@@ -135,6 +136,7 @@ def annual_report_submit(*, actor, report: AnnualReport) -> AnnualReport:
 def annual_report_return(*, actor, report: AnnualReport, note: str) -> AnnualReport:
     REPORT_WORKFLOW.transition(obj=report, to=ReportStatus.RETURNED, actor=actor, note=note or "",
                                fields={"review_note": (note or "").strip()})
+    notifications.report_returned(report=report, actor=actor)
     return report
 
 

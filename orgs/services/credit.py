@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, snapshot
 from governance.exceptions import ApplicationError
 from governance.tenancy import actor_or_none
-from orgs import signals
+from orgs import notifications, signals
 from orgs.models import (
     ABNORMAL_REASONS,
     NO_RECTIFICATION_REASONS,
@@ -65,6 +65,7 @@ def credit_add(*, actor, organization: Organization, list_type: str, reason: str
     record.save()
     audit_record(actor=actor, action="credit.add", obj=record, changes=snapshot(record))
     signals.send_credit_listed([record], actor=actor)
+    notifications.credit_listed(records=[record], actor=actor)
     return record
 
 
@@ -112,6 +113,7 @@ def credit_remove(*, actor, record: CreditRecord, removed_on, reason: str) -> Cr
     record.save(update_fields=["removed_on", "removal_reason", "removed_by"])
     audit_record(actor=actor, action="credit.remove", obj=record,
                  changes={"removed_on": removed_on, "removal_reason": reason})
+    notifications.credit_removed(records=[record], actor=actor)
     return record
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_record_many
 from governance.tenancy import require_tenant
-from orgs import signals
+from orgs import notifications, signals
 from orgs.models import (
     NO_RECTIFICATION_REASONS,
     AnnualReport,
@@ -43,7 +43,7 @@ def _records():
     return CreditRecord.objects.select_related("organization__region")
 
 
-def _rule_list_overdue(tenant, today: datetime.date) -> int:
+def _rule_list_overdue(tenant, today: datetime.date) -> list[CreditRecord]:
     # An entry moved to the serious list still answers for its report: listing the report again would
     # put the organization on both lists and restart the two-year clock.
     answered = CreditRecord.objects.filter(annual_report_id=OuterRef("pk")).filter(
@@ -68,10 +68,10 @@ def _rule_list_overdue(tenant, today: datetime.date) -> int:
         "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on, "annual_report": r.annual_report_id,
     })
     signals.send_credit_listed(records, automatic=True)
-    return len(records)
+    return records
 
 
-def _rule_remove_verified(tenant, today: datetime.date) -> int:
+def _rule_remove_verified(tenant, today: datetime.date) -> list[CreditRecord]:
     tz = timezone.get_current_timezone()
     start_of_tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
     reviewed = list(
@@ -98,10 +98,10 @@ def _rule_remove_verified(tenant, today: datetime.date) -> int:
         "removed_on": r.removed_on, "removal_reason": r.removal_reason,
         "rectification_verified_on": r.rectification_verified_on,
     })
-    return len(records)
+    return records
 
 
-def _rule_remove_no_rectification(tenant, today: datetime.date) -> int:
+def _rule_remove_no_rectification(tenant, today: datetime.date) -> list[CreditRecord]:
     # A new listing on the abnormal list restarts the clock for every no-rectification entry.
     latest = Subquery(
         CreditRecord.objects.filter(
@@ -121,10 +121,10 @@ def _rule_remove_no_rectification(tenant, today: datetime.date) -> int:
     audit_record_many(actor=None, tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason, "latest_listed_on": r.latest_listed_on,
     })
-    return len(records)
+    return records
 
 
-def _rule_move_to_serious(tenant, today: datetime.date) -> int:
+def _rule_move_to_serious(tenant, today: datetime.date) -> list[CreditRecord]:
     # Coarse bound in SQL (one spare day for 29 February), exact two-year check in Python.
     bound = today - relativedelta(years=ABNORMAL_TO_SERIOUS_YEARS) + datetime.timedelta(days=1)
     candidates = _records().filter(
@@ -156,10 +156,10 @@ def _rule_move_to_serious(tenant, today: datetime.date) -> int:
     audit_record_many(actor=None, tenant=tenant, action="credit.move_to_serious", objs=due, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason, "moved_to": r.moved_to_id,
     })
-    return len(serious)
+    return list(serious.values())
 
 
-def _rule_remove_deregistered(tenant, today: datetime.date) -> int:
+def _rule_remove_deregistered(tenant, today: datetime.date) -> list[CreditRecord]:
     records = list(_records().filter(
         removed_on__isnull=True, reason=CreditReason.REGISTRATION_REVOKED,
         organization__status=OrgStatus.DEREGISTERED,
@@ -171,7 +171,7 @@ def _rule_remove_deregistered(tenant, today: datetime.date) -> int:
     audit_record_many(actor=None, tenant=tenant, action="credit.auto_remove", objs=records, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason,
     })
-    return len(records)
+    return records
 
 
 def _rule_grades(tenant, today: datetime.date) -> tuple[int, int]:
@@ -205,12 +205,17 @@ def credit_rules_apply(*, tenant, today: datetime.date) -> dict[str, int]:
     """
     require_tenant(tenant)
     today = _as_date(today, "today")
-    counts = {
+    changed = {
         "listed_overdue": _rule_list_overdue(tenant, today),
         "removed_verified": _rule_remove_verified(tenant, today),
         "removed_no_rectification": _rule_remove_no_rectification(tenant, today),
         "moved_to_serious": _rule_move_to_serious(tenant, today),
         "removed_deregistered": _rule_remove_deregistered(tenant, today),
     }
+    # The organizations' users hear of it (a move to the serious list as the new listing only).
+    notifications.credit_listed(records=[*changed["listed_overdue"], *changed["moved_to_serious"]])
+    notifications.credit_removed(records=[*changed["removed_verified"], *changed["removed_no_rectification"],
+                                          *changed["removed_deregistered"]])
+    counts = {key: len(records) for key, records in changed.items()}
     counts["grades_expired"], counts["grades_flagged"] = _rule_grades(tenant, today)
     return counts

@@ -10,6 +10,7 @@ from governance.audit import audit_record, snapshot
 from governance.exceptions import ApplicationError
 from governance.models import Region, Role
 from governance.tenancy import actor_or_none
+from orgs import notifications
 from orgs.models import Filing, FilingStatus, Organization, OrgKind, OrgMembership, OrgStatus
 from orgs.permissions import (
     EDIT_ROLES,
@@ -56,6 +57,7 @@ def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
         audit_record(actor=actor, action="membership.add", obj=membership,
                      changes={"user": actor.username, "organization": org.pk})
         forget_memberships(actor)
+    notifications.filing_awaits_review(filing=filing, actor=actor)
     return filing
 
 
@@ -97,6 +99,7 @@ def filing_transition(*, actor, filing: Filing, to: str, note: str = "") -> Fili
         fields["rejection_reason"] = (note or "").strip()
     FILING_WORKFLOW.transition(obj=filing, to=to, actor=actor, note=note or "", fields=fields)
     if to not in (FilingStatus.FILED, FilingStatus.REJECTED):
+        notifications.filing_awaits_review(filing=filing, actor=actor)  # now the street's turn
         return filing
     org = Organization.unscoped.get(pk=filing.organization_id)
     if to == FilingStatus.FILED:
@@ -109,4 +112,5 @@ def filing_transition(*, actor, filing: Filing, to: str, note: str = "") -> Fili
     else:
         ORGANIZATION_WORKFLOW.transition(obj=org, to=OrgStatus.REJECTED, actor=actor, note=note or "")
     filing.organization = org
+    notifications.filing_decided(filing=filing, actor=actor)
     return filing

@@ -14,6 +14,7 @@ from governance.exceptions import ApplicationError
 from governance.standards import normalize_uscc
 from governance.tenancy import actor_or_none
 from governance.workflows import lock_row
+from orgs import notifications
 from orgs.models import ChangeRequestStatus, Organization, OrgChangeRequest
 from orgs.permissions import can_decide_change_request, is_member
 from orgs.selectors import pending_change_request
@@ -118,4 +119,5 @@ def change_request_decide(*, actor, change_request: OrgChangeRequest, approve: b
         organization = lock_row(Organization.unscoped.get(pk=change_request.organization_id))
         _organization_apply(actor=actor, organization=organization, fields=requested)
         change_request.organization = organization
+    notifications.change_request_decided(change_request=change_request, actor=actor)
     return change_request
