@@ -15,7 +15,6 @@ COPY party party
 COPY templates templates
 COPY static static
 COPY locale locale
-COPY third_party third_party
 COPY scripts scripts
 COPY manage.py ./
 RUN pip install --no-cache-dir -c constraints.txt . \

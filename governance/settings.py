@@ -200,8 +200,7 @@ CONTENT_SECURITY_POLICY = {
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-# third_party/locale: Chinese for apps that ship none (django-axes' admin), outside makemessages' reach.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "third_party" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
