@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -48,6 +49,22 @@ def validated_filterset(filterset):
     if errors:
         raise ValidationError(errors)
     return filterset
+
+
+class StrictFilterSchema(DjangoFilterExtension):
+    """Documents choices given as a callable too (drf-spectacular leaves them out, since a callable might
+    query the database; ours read registries built in code). With the enum, "" and unknown values are
+    schema-invalid, as the backend treats them."""
+
+    target_class = "governance.api.filtering.StrictFilterBackend"
+    match_subclasses = True
+    priority = 1
+
+    def _get_explicit_filter_choices(self, filter_field):
+        choices = filter_field.extra.get("choices")
+        if callable(choices):
+            return [value for value, _label in choices() if value != ""]
+        return super()._get_explicit_filter_choices(filter_field)
 
 
 class StrictFilterBackend(DjangoFilterBackend):

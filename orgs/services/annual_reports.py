@@ -124,8 +124,9 @@ def annual_report_missing_sections(report: AnnualReport) -> list[str]:
 def annual_report_submit(*, actor, report: AnnualReport) -> AnnualReport:
     missing = annual_report_missing_sections(report)
     if missing:
-        raise ApplicationError(_("The annual report cannot be submitted yet. Missing: %(missing)s.")
-                               % {"missing": _("; ").join(str(m) for m in missing)}, extra={"missing": missing})
+        # The report's present content, not the request, is what is lacking: a conflict (409).
+        raise ConflictError(_("The annual report cannot be submitted yet. Missing: %(missing)s.")
+                            % {"missing": _("; ").join(str(m) for m in missing)}, extra={"missing": missing})
     REPORT_WORKFLOW.transition(obj=report, to=ReportStatus.SUBMITTED, actor=actor, fields={
         "submitted_by": actor_or_none(actor), "submitted_at": timezone.now(),
     })
