@@ -279,7 +279,7 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     """Revoke ``token`` (it stops working at once). Revoking a revoked token changes nothing."""
-    token = ApiToken.objects.select_for_update().select_related("user__tenant").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__tenant").get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
