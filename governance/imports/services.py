@@ -37,17 +37,11 @@ from governance.imports.inserting import id_ranges
 from governance.imports.reading import read_rows
 from governance.imports.workbooks import error_report
 from governance.models import ImportJob, ImportStatus
-from governance.tenancy import ALL_TENANTS, get_current_tenant
+from governance.tenancy import actor_or_none, get_current_tenant, require_tenant
 
 logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 50  # on the job itself; the report holds the full list
-
-
-def _require_own_scope(tenant) -> None:
-    current = get_current_tenant()
-    if current is None or current is ALL_TENANTS or current.pk != tenant.pk:
-        raise ApplicationError(_("The import must run inside the tenant's own scope."))
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -61,7 +55,7 @@ def validate_rows(importer: Importer, *, tenant, user, rows: Iterable[ParsedRow]
     Cell checks run per row with parsers built once; the importer's ``validate`` is set-based (a
     constant number of queries). ``progress(n)`` is called every ``progress_every`` rows and at the end.
     """
-    _require_own_scope(tenant)
+    require_tenant(tenant)
     ctx = ImportContext(importer=importer, tenant=tenant, user=user, job=job)
     errors: list[RowError] = []
     label_of = importer.label_of
@@ -194,7 +188,7 @@ def import_job_run(*, job: ImportJob, actor, importer: Importer | None = None,
         job.processed_rows = 0
         job.started_at = timezone.now()
         progress.write(["status", "processed_rows", "started_at"])
-        if actor is None or not getattr(actor, "pk", None):
+        if actor_or_none(actor) is None:
             errors = [RowError(0, "", _("The user who uploaded the file no longer exists; upload it again."))]
         elif not importer.permission(actor):
             errors = [RowError(0, "", _("You may no longer run this import; ask your administrator."))]
@@ -286,7 +280,7 @@ def import_job_create(*, actor, tenant, importer: Importer | str, uploaded_file)
     from governance.imports.tasks import import_run_task
 
     importer = get_importer(importer) if isinstance(importer, str) else importer
-    _require_own_scope(tenant)
+    require_tenant(tenant)
     if not importer.permission(actor):
         raise ApplicationError(_("You may not import %(what)s.") % {"what": importer.label})
     name = os.path.basename(getattr(uploaded_file, "name", "") or "")
