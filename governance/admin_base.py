@@ -86,6 +86,18 @@ class ScopedManyToManyRawIdWidget(widgets.ManyToManyRawIdWidget):
         self.queryset = queryset
 
 
+class TenantScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A changelist filter on a relation that lists only the tenant's rows (Django's lists every row)."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = scope_to_request_tenant(request, field.related_model._default_manager.all())
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        to_field = field.remote_field.get_related_field().attname
+        return [(getattr(row, to_field), str(row)) for row in queryset]
+
+
 class TenantScopedRelationsMixin:
     """Every foreign key and many-to-many of an admin form (its inlines too) offers, accepts and
     displays only the admin user's tenant's rows and users: choices, raw-id inputs and their labels,
@@ -120,6 +132,20 @@ class TenantScopedRelationsMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs = self._scope_formfield_kwargs(db_field, request, kwargs, ScopedManyToManyRawIdWidget)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        # A filter named by a relation to tenant-bound rows lists only the tenant's (the operator: all).
+        filters = []
+        for entry in super().get_list_filter(request):
+            field = None
+            if isinstance(entry, str) and "__" not in entry:
+                try:
+                    field = self.model._meta.get_field(entry)
+                except FieldDoesNotExist:
+                    field = None
+            related = field is not None and field.is_relation and tenant_column(field.related_model) is not None
+            filters.append((entry, TenantScopedRelatedFilter) if related else entry)
+        return filters
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete and the changelist search both come through here.

@@ -167,3 +167,11 @@ def test_operator_keeps_every_tenant_but_cannot_mix_tenants_on_a_row(operator, u
     # The operator's popup still lists every tenant's users.
     body = client.get("/admin/governance/user/?_popup=1&_to_field=id").content.decode()
     assert "street_a" in body and "street_b" in body
+
+
+def test_changelist_filter_on_a_user_lists_only_the_tenants_users(users, orgs, client_for, monkeypatch):
+    # No registered admin filters by a user today; a future one must not list other tenants' users.
+    monkeypatch.setattr(admin.site._registry[OrgMembership], "list_filter", ["user"])
+    body = client_for(users["admin_a"]).get("/admin/orgs/orgmembership/").content.decode()
+    assert f"user__id__exact={users['street_a'].pk}" in body
+    assert f"user__id__exact={users['street_b'].pk}" not in body and "admin_b" not in body
