@@ -147,6 +147,10 @@ def test_staff_patch_validates_and_updates(api_for, users, orgs_a):
     assert api.patch(f"/api/v1/orgs/{pk}/", {"volunteers": -1}, format="json").status_code == 400
     response = api.patch(f"/api/v1/orgs/{pk}/", {"volunteers": 35}, format="json")
     assert response.status_code == 200 and response.json()["organization"]["volunteers"] == 35
+    # A registered association's status belongs to the registration authority (tenant admin), not the street.
+    assert api.post(f"/api/v1/orgs/{pk}/status/", {"status": OrgStatus.SUSPENDED, "note": "停止活动"},
+                    format="json").status_code in (400, 404)
+    api = api_for(users["admin_a"])
     assert api.post(f"/api/v1/orgs/{pk}/status/", {"status": OrgStatus.SUSPENDED}, format="json").status_code == 400
     response = api.post(f"/api/v1/orgs/{pk}/status/", {"status": OrgStatus.SUSPENDED, "note": "停止活动"},
                         format="json")
