@@ -30,7 +30,12 @@ setup() {
 case "${1:-}" in
   demo)
     setup
+    # DEBUG off, as in production: a newcomer sees the platform's Chinese error pages, never Django's debug
+    # page. The static files are collected once and served by whitenoise (runserver serves none without
+    # DEBUG). DJANGO_DEBUG=true bash scripts/dev.sh demo brings the debug page back for development.
+    export DJANGO_DEBUG=${DJANGO_DEBUG:-false}
     .venv/bin/python manage.py migrate --noinput -v 0
+    .venv/bin/python manage.py collectstatic --noinput -v 0
     .venv/bin/python manage.py seed_demo
     echo
     echo "==> 社区治理综合管理平台 is starting at http://${HOST}:${PORT}/  (admin: http://${HOST}:${PORT}/admin/, API docs: http://${HOST}:${PORT}/api/docs/)"
