@@ -294,3 +294,32 @@ def test_inactive_tenant_tasks_do_nothing(digest_users, tenant_a):
     assert notification_digest_task(tenant_id=tenant_a.pk) == {}
     assert notification_email_task(tenant_id=tenant_a.pk, notification_ids=[1]) == 0
     assert mail.outbox == []
+
+
+class _Crash(BaseException):
+    """A worker killed mid-run (not an ``Exception``: nothing in the service catches it)."""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_digest_crash_midway_keeps_what_was_sent_and_sends_the_rest_once(digest_users, tenant_a):
+    """Real commits (no test transaction around): each user's digest commits on its own, so a crash after
+    the first user loses nothing and the next run neither repeats the first nor skips the others."""
+    from django.db import connection
+
+    assert not connection.in_atomic_block
+    _send(tenant_a, digest_users, title="提醒")
+    real_send = mail.EmailMessage.send
+
+    def crash_on_second(self, *args, **kwargs):
+        if self.to == ["community_a@example.cn"]:
+            raise _Crash
+        return real_send(self, *args, **kwargs)
+
+    with mock.patch.object(mail.EmailMessage, "send", crash_on_second), pytest.raises(_Crash):
+        notification_digests_send(tenant=tenant_a, day=DAY)
+    assert [message.to for message in mail.outbox] == [["street_a@example.cn"]]
+    with tenant_context(tenant_a):
+        assert list(NotificationDigest.objects.values_list("recipient__username", flat=True)) == ["street_a"]
+    assert notification_digests_send(tenant=tenant_a, day=DAY) == {"sent": 2, "failed": 0, "skipped": 0}
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "community_a@example.cn", "org_a@example.cn", "street_a@example.cn"]
