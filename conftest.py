@@ -43,7 +43,10 @@ def _eager_celery(settings):
 def _fresh_cache():
     from django.core.cache import cache
 
-    cache.clear()
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")  # Redis: only this worker's keys (tests/settings.py), not the others'
+    else:
+        cache.clear()
     yield
 
 

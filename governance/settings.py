@@ -64,10 +64,11 @@ MIDDLEWARE = [
     "governance.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "governance.sessions.SessionIdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads a parameter: NUL characters get a 400 (PostgreSQL refuses them in text).
     "governance.middleware.RejectNulMiddleware",
+    # After the NUL check: it reads the session, whose key comes from a cookie.
+    "governance.sessions.SessionIdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

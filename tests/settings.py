@@ -1,6 +1,13 @@
 """Settings of the test run: the project's, plus test-only apps (so production migrations never see them)."""
 
+import os
+
 from governance.settings import *  # noqa: F403
-from governance.settings import INSTALLED_APPS
+from governance.settings import CACHES, INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sensitiveapp"]
+
+# Parallel workers share one Redis database: each keeps its own keys (throttle counters, caches), and the
+# root conftest clears only those between tests.
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    CACHES["default"]["KEY_PREFIX"] = f"gov-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
