@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -92,7 +93,17 @@ class Workflow:
             for name, value in (fields or {}).items():
                 changed[name] = [getattr(obj, name), value]
                 setattr(obj, name, value)
-            obj.full_clean()
+            try:
+                obj.full_clean()
+            except ValidationError as exc:
+                # A field this step does not touch is invalid: the record, not the request, must change
+                # first (a filed group without its filing number cannot be reactivated): a conflict.
+                touched = {self.field, *(fields or {})}
+                if not hasattr(exc, "error_dict") or set(exc.error_dict) & touched:
+                    raise
+                problems = " ".join(message for messages in exc.message_dict.values() for message in messages)
+                raise ConflictError(_("Complete the record first: %(problems)s") % {"problems": problems},
+                                    extra={"fields": exc.message_dict}) from exc
             # auto_now fields (updated_at) are saved too, as a plain save() would.
             touched = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
             obj.save(update_fields=[self.field, *(fields or {}).keys(), *touched])

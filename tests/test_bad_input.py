@@ -162,3 +162,20 @@ def test_every_query_parameter_of_every_api_list_is_validated(users, api_for, tr
     names = {name for _url, name in checked}
     assert {"status", "kind", "region", "page_size", "page", "level", "parent", "within"} <= names, names
     assert len({url for url, _name in checked}) >= 6
+
+
+def test_errors_of_list_items_are_json_objects_not_a_500(users, api_for, tree_a):
+    """A list field reports its items' errors by index: the keys must be strings for the JSON renderer."""
+    response = api_for(users["admin_a"]).post("/api/v1/filings/", {
+        "region": tree_a["community"].pk, "name": "互助会", "legal_representative": "王芳",
+        "domains": [None, "elderly", "nope"]}, format="json")
+    _bad_request(response)
+    assert set(response.json()["extra"]["fields"]["domains"]) <= {"0", "2"}
+
+
+def test_counts_above_the_column_are_refused_as_documented(users, api_for, tree_a):
+    schema = _schema()["components"]["schemas"]["FilingInputRequest"]["properties"]["volunteers"]
+    response = api_for(users["admin_a"]).post("/api/v1/filings/", {
+        "region": tree_a["community"].pk, "name": "互助会", "legal_representative": "王芳",
+        "volunteers": schema["maximum"] + 1}, format="json")
+    _bad_request(response, "volunteers")

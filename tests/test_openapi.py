@@ -180,3 +180,17 @@ def test_future_dates_are_refused_and_documented(schema, users, api_for, tree_a)
     response = api_for(users["admin_a"]).post(f"/api/v1/orgs/{organization.pk}/grades/",
                                               {"score": 800, "awarded_date": tomorrow}, format="json")
     assert response.status_code == 400 and "awarded_date" in response.json()["extra"]["fields"]
+
+
+def test_a_status_step_on_an_incomplete_record_is_a_409(users, api_for, tree_a):
+    """The request is valid; the record (a filed group without its filing number) is what must change."""
+    from orgs.models import Organization, OrgKind
+
+    with tenant_context(tree_a["tenant"]):
+        organization = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP,
+                                           uscc=None, filing_number="F-1", status=OrgStatus.SUSPENDED)
+        Organization.objects.filter(pk=organization.pk).update(filing_number="")
+    response = api_for(users["admin_a"]).post(f"/api/v1/orgs/{organization.pk}/status/",
+                                              {"status": "active", "note": "恢复活动"}, format="json")
+    assert response.status_code == 409, response.content
+    assert "filing_number" in response.json()["extra"]["fields"]

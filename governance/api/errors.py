@@ -39,6 +39,15 @@ def error_response(status_code: int, message: str | None = None, extra: dict | N
                         status=status_code, json_dumps_params={"ensure_ascii": False})
 
 
+def _string_keys(detail):
+    """JSON object keys are strings: a list field's errors come keyed by item index (``{0: [...]}``)."""
+    if isinstance(detail, dict):
+        return {str(key): _string_keys(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_string_keys(value) for value in detail]
+    return detail
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response({"message": str(exc.message), "extra": exc.extra}, status=exc.status_code)
@@ -58,7 +67,7 @@ def exception_handler(exc, context):
         return None  # a real bug: Django logs it and governance.errors answers 500 in the envelope
     extra: dict = {}
     if isinstance(exc, exceptions.ValidationError):
-        message, extra = _("Validation error"), {"fields": response.data}
+        message, extra = _("Validation error"), {"fields": _string_keys(response.data)}
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         message = default_message(415)
     elif isinstance(exc, exceptions.Throttled):

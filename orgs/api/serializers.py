@@ -5,6 +5,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from governance.api.fields import DecimalStringField, PastDateField
+from governance.api.filtering import MAX_ID
 from governance.api.inputs import InputSerializer
 from orgs.models import (
     ABNORMAL_REASONS,
@@ -25,6 +26,8 @@ from orgs.models import (
 )
 from orgs.services import MANUAL_STATUSES
 from orgs.workflows import FILING_WORKFLOW
+
+MAX_COUNT = 2_147_483_647  # the model's integer column: the document states the bound it enforces
 
 # Input enums list only what the services accept, so the OpenAPI document promises no refused value.
 MANUAL_STATUS_CHOICES = [(status, OrgStatus(status).label) for status in MANUAL_STATUSES]
@@ -67,7 +70,7 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
 class OrganizationInputSerializer(InputSerializer):
     """Fields a staff member may set; identity rules are checked by the service (GB 32100)."""
 
-    region = serializers.IntegerField(label=_("region id"))
+    region = serializers.IntegerField(label=_("region id"), min_value=1, max_value=MAX_ID)
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=OrgKind.choices)
     uscc = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True)
@@ -82,10 +85,10 @@ class OrganizationInputSerializer(InputSerializer):
     supervising_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
     # Only the statuses the service accepts (pending/rejected belong to the filing workflow).
     status = serializers.ChoiceField(choices=MANUAL_STATUS_CHOICES, required=False)
-    staff_fulltime = serializers.IntegerField(min_value=0, required=False)
-    staff_social_workers = serializers.IntegerField(min_value=0, required=False)
-    retired_cadre_leaders = serializers.IntegerField(min_value=0, required=False)
-    volunteers = serializers.IntegerField(min_value=0, required=False)
+    staff_fulltime = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    staff_social_workers = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    retired_cadre_leaders = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    volunteers = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
     funding_sources = serializers.ListField(child=serializers.ChoiceField(choices=FundingSource.choices),
                                             required=False)
     domains = serializers.ListField(child=serializers.ChoiceField(choices=ServiceDomain.choices), required=False)
@@ -231,7 +234,7 @@ class FilingOutputSerializer(serializers.ModelSerializer):
 
 
 class FilingInputSerializer(InputSerializer):
-    region = serializers.IntegerField(label=_("region id"))
+    region = serializers.IntegerField(label=_("region id"), min_value=1, max_value=MAX_ID)
     name = serializers.CharField(max_length=200)
     legal_representative = serializers.CharField(max_length=50, label=_("person in charge"))
     contact_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
@@ -239,7 +242,7 @@ class FilingInputSerializer(InputSerializer):
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     established_date = PastDateField(required=False, allow_null=True)
     supervising_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    volunteers = serializers.IntegerField(min_value=0, required=False)
+    volunteers = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
     domains = serializers.ListField(child=serializers.ChoiceField(choices=ServiceDomain.choices), required=False)
 
 
