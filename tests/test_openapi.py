@@ -156,6 +156,10 @@ def test_documented_text_and_amount_patterns_are_what_the_api_accepts(users, api
     assert client.patch(url, {"spending": "1000.5"}, format="json").status_code == 200
     name = _component(schema, "FilingInputRequest")["properties"]["name"]
     assert not re.search(name["pattern"], "   ") and re.search(name["pattern"], "互助会")
+    assert not re.search(name["pattern"], "\x85\u3000\x1c")  # blank to DRF's strip(), though not to ECMA's \s
+    response = client.post(f"/api/v1/orgs/{organization.pk}/status/", {"status": "suspended", "note": "\x85"},
+                           format="json")
+    assert response.status_code == 400 and "note" in response.json()["extra"]["fields"]
 
 
 def test_wrong_json_types_are_refused_not_coerced(users, api_for, tree_a):

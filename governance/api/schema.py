@@ -54,7 +54,10 @@ def _nullable_references(node):
 
 
 NO_NUL = "^[^\\u0000]*$"
-NOT_BLANK_NO_NUL = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# What DRF's trimming (str.strip) removes, spelled out: ECMA's \s (the document's regex dialect) differs
+# from Python's (U+0085, U+001C–U+001F are space to Python only).
+_SPACE = "".join(f"\\u{code:04x}" for code in range(0x3001) if chr(code).isspace())
+NOT_BLANK_NO_NUL = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
 
 
 def _text_patterns(schema):
