@@ -16,7 +16,7 @@ the beat schedule and the audit-log labels from those declarations.
                                     crontab={"minute": "30", "hour": "2"}, per_tenant=True)
     registry.register_audit_actions(OrgsAudit)               # TextChoices: code → translated label
 
-See docs/building-an-app.md.
+See docs/building-an-app.md (and docs/core-kit.md for the details).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Excel import and export for every app (批量导入/导出). See docs/building-an-app.md, "Import and export".
+"""Excel import and export for every app (批量导入/导出). See docs/core-kit.md, "Import and export".
 
 An app declares an importer in ``AppConfig.ready()``::
 

@@ -11,7 +11,7 @@ Apps declare their kinds in ``AppConfig.ready()`` and call ``notify()`` from the
     notify(recipients=users, kind="orgs.report_returned", title=title, body=note,
            url=reverse("orgs:report-detail", args=[report.pk]), obj=report, actor=actor)
 
-See docs/building-an-app.md ("Notifications").
+See docs/core-kit.md ("Notifications").
 """
 
 from governance.notifications.kinds import NotificationKind, notification_kinds, register_notification_kind
