@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, snapshot
 from governance.exceptions import ApplicationError
 from governance.tenancy import actor_or_none
+from governance.workflows import lock_row
 from orgs import notifications, signals
 from orgs.models import (
     ABNORMAL_REASONS,
@@ -32,10 +33,7 @@ SERIOUS_REMOVAL_YEARS = 2
 
 
 def _lock_record(record: CreditRecord) -> CreditRecord:
-    locked = CreditRecord.unscoped.select_for_update().get(pk=record.pk)
-    for name in ("removed_on", "rectification_applied_on", "rectification_verified_on", "moved_to_id"):
-        setattr(record, name, getattr(locked, name))
-    return record
+    return lock_row(record, "removed_on", "rectification_applied_on", "rectification_verified_on", "moved_to_id")
 
 
 @transaction.atomic
