@@ -17,7 +17,8 @@ transaction, and runs ``on_commit`` callbacks (notifications, tasks) after the c
 
 A new object records its first row with ``FILING.start(obj=filing, actor=user)`` (from "" to its
 initial status). A workflow built with ``model=`` is registered, so the admin shows its status field
-read-only (``workflows_for(model)``); ``lock_row(obj, *fields)`` is the one way a service locks a row.
+read-only (``workflows_for(model)``); ``lock_row(obj, *fields)`` is the one way a service locks a row,
+``lock_rows(queryset)`` the one way it locks several.
 """
 
 from __future__ import annotations
@@ -147,6 +148,17 @@ def lock_row(obj: models.Model, *fields: str) -> models.Model:
     for name in fields:
         setattr(obj, name, getattr(locked, name))
     return obj
+
+
+def lock_rows(queryset: models.QuerySet) -> list[models.Model]:
+    """Lock every row ``queryset`` matches until the transaction ends and return them, in primary-key order.
+
+    For the multi-row cases of ``lock_row``: all rows of a kind that a write must see settled (the valid
+    grades it supersedes, the campaign of a year that may not exist yet: an empty list then). The pk order
+    makes two writers that lock overlapping sets take the locks in the same order, so they queue instead of
+    deadlocking. Only the queryset's own table is locked (``of=("self",)``), not tables it joins.
+    """
+    return list(queryset.select_for_update(of=("self",)).order_by("pk"))
 
 
 def _display(obj: models.Model, field_name: str, value: str) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none, require_tenant
+from governance.workflows import lock_row, lock_rows
 from orgs import notifications
 from orgs.models import (
     AnnualReport,
@@ -50,7 +51,7 @@ def campaign_open(*, actor, year: int, due_date) -> InspectionCampaign:
     except (TypeError, ValueError):
         raise ValidationError({"year": [_("Enter a valid year.")]}) from None
     due_date = _as_date(due_date, "due_date")
-    campaign = InspectionCampaign.objects.select_for_update().filter(year=year).first()
+    campaign = next(iter(lock_rows(InspectionCampaign.objects.filter(year=year))), None)
     created = campaign is None
     if created:
         campaign = InspectionCampaign(tenant_id=tenant.pk, year=year, due_date=due_date,
@@ -76,7 +77,7 @@ def campaign_open(*, actor, year: int, due_date) -> InspectionCampaign:
 
 
 def _lock_report_status(report: AnnualReport) -> None:
-    report.status = AnnualReport.unscoped.select_for_update().values_list("status", flat=True).get(pk=report.pk)
+    lock_row(report, "status")
 
 
 @transaction.atomic

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, snapshot
 from governance.exceptions import ApplicationError
-from governance.models import Region, Role
+from governance.models import Role
 from governance.tenancy import actor_or_none
+from governance.workflows import lock_row
 from orgs import notifications
 from orgs.models import Filing, FilingStatus, Organization, OrgKind, OrgMembership, OrgStatus
 from orgs.permissions import (
@@ -39,7 +40,7 @@ def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
         raise ApplicationError(_("You may not submit a filing in this region."))
     name = (fields.get("name") or "").strip()
     # Filings in one region queue behind each other; the unique constraint catches the rest.
-    Region.objects.select_for_update().filter(pk=region.pk).first()
+    lock_row(region)
     if name and Organization.objects.filter(name=name, status=OrgStatus.PENDING).exists():
         raise pending_name_conflict(name)
     org, codes = _build_organization(

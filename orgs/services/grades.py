@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none, require_tenant
+from governance.workflows import lock_row, lock_rows
 from orgs.models import EvaluationGrade, GradeBand, GradeStatus, Organization
 from orgs.permissions import can_award_grade, can_configure_grades
 from orgs.selectors import GRADE_ORDER, grade_bands, grade_eligibility, grade_for_score
@@ -79,10 +80,8 @@ def grade_award(*, actor, organization: Organization, score: int, awarded_date, 
     )
     grade.full_clean(validate_constraints=False)
     # Awards to one organization queue behind each other, so each supersedes the one before.
-    Organization.unscoped.select_for_update().filter(pk=organization.pk).first()
-    for previous in EvaluationGrade.objects.select_for_update().filter(
-        organization=organization, status=GradeStatus.VALID
-    ):
+    lock_row(organization)
+    for previous in lock_rows(EvaluationGrade.objects.filter(organization=organization, status=GradeStatus.VALID)):
         previous.status = GradeStatus.EXPIRED
         previous.save(update_fields=["status"])
         audit_record(actor=actor, action="grade.supersede", obj=previous,

@@ -76,8 +76,7 @@ def test_grade_award_that_loses_the_race_is_a_conflict_and_changes_nothing(tree_
         org = _gradable(tree_a)
         first = services.grade_award(actor=users["street_a"], organization=org, score=912, awarded_date=AWARDED)
         events = AuditEvent.objects.count()
-        with mock.patch.object(type(EvaluationGrade.objects), "select_for_update",
-                               lambda self: EvaluationGrade.objects.none()):  # the winner is invisible
+        with mock.patch("orgs.services.grades.lock_rows", return_value=[]):  # the winner is invisible
             with pytest.raises(ConflictError):
                 services.grade_award(actor=users["street_a"], organization=org, score=700, awarded_date=AWARDED)
         assert list(EvaluationGrade.objects.filter(organization=org).values_list("pk", "status")) == [
