@@ -9,6 +9,17 @@
 A broken business rule (``ApplicationError``) or a field problem (``ValidationError``) becomes form
 errors (field messages on their fields) or, without a form, one error message; the service's own
 transaction has rolled back, so nothing changed. Anything else propagates (a real bug is a 500).
+
+Sortable lists (clickable column headers, ``?sort=name`` / ``?sort=-name``):
+
+    queryset, sorting = sort_queryset(request, queryset, allowed={
+        "name": SortKey(_("Name"), "name_pinyin", "name"), "registered": SortKey(_("Registered"), "registered_date"),
+    }, default="name")
+    ...{"page": paginate(request, queryset), "sorting": sorting}
+    {% load listing %}<th>…</th> → {% sortable_th sorting "name" %}   {% sort_menu sorting %} (phones)
+
+Only the whitelisted keys sort (anything else is the default, never an error); empty values sort last in
+both directions on every backend; the row id breaks ties so pages do not overlap.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -108,3 +120,98 @@ class BootstrapFormMixin:
                 if "is-invalid" not in attrs.get("class", "").split():
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs["aria-invalid"] = "true"
+
+
+# --- sortable lists ------------------------------------------------------------------------------
+
+SORT_PARAM = "sort"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """A sortable column: its header label and the fields it orders by (ascending; ``-`` flips the sort)."""
+
+    label: str
+    fields: tuple[str, ...]
+
+    def __init__(self, label, *fields: str):
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "fields", tuple(fields))
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    key: str
+    label: str
+    url: str  # the link of the header: this column, ascending unless it is sorted ascending now
+    url_asc: str
+    url_desc: str
+    aria_sort: str  # "ascending", "descending" or "none" (WAI-ARIA aria-sort)
+    active: bool
+    descending: bool
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The list's sort (``key`` such as ``name`` or ``-name``) and the links of its headers.
+
+    The links keep every other query parameter (filters, search, page size) and drop ``page``: a new sort
+    starts on the first page.
+    """
+
+    key: str
+    columns: dict[str, SortColumn]
+    param: str = SORT_PARAM
+
+    @property
+    def value(self) -> str:
+        return self.key
+
+    def __getitem__(self, name: str) -> SortColumn:
+        return self.columns[name]
+
+
+def _order(fields: tuple[str, ...], descending: bool) -> list:
+    order = []
+    for name in fields:
+        flip = name.startswith("-")
+        expression = F(name.lstrip("-"))
+        # Empty values last in both directions (SQLite puts NULL first, PostgreSQL last, by default).
+        order.append(expression.desc(nulls_last=True) if descending != flip else expression.asc(nulls_last=True))
+    return order
+
+
+def sort_key_from(request, allowed: dict, default: str, param: str = SORT_PARAM) -> str:
+    """The ``?sort=`` value if it names a whitelisted column (``name`` or ``-name``), else ``default``."""
+    raw = request.GET.get(param) or ""
+    return raw if raw.removeprefix("-") in allowed and raw.count("-") <= 1 and not raw.endswith("-") else default
+
+
+def sort_queryset(request, queryset: QuerySet, *, allowed: dict, default: str, param: str = SORT_PARAM,
+                  tiebreak: str = "id") -> tuple[QuerySet, Sorting]:
+    """``queryset`` ordered by the ``?sort=`` the user asked for (whitelisted in ``allowed``), and the headers.
+
+    ``allowed`` maps a column key to a :class:`SortKey` (or a field name, or a tuple of field names);
+    ``default`` is one of its keys, ``-`` for descending. An unknown key is the default, never a 500.
+    """
+    specs = {key: spec if isinstance(spec, SortKey) else SortKey("", *((spec,) if isinstance(spec, str) else spec))
+             for key, spec in allowed.items()}
+    assert default.removeprefix("-") in specs, f"default sort {default!r} is not among {sorted(specs)}"
+    key = sort_key_from(request, specs, default, param)
+    descending = key.startswith("-")
+    name = key.removeprefix("-")
+    ordered = queryset.order_by(*_order(specs[name].fields, descending), f"-{tiebreak}" if descending else tiebreak)
+    params = request.GET.copy()
+    params.pop("page", None)
+    columns = {}
+    for column, spec in specs.items():
+        active = column == name
+        params[param] = column
+        url_asc = f"?{params.urlencode()}"
+        params[param] = f"-{column}"
+        url_desc = f"?{params.urlencode()}"
+        aria = ("descending" if descending else "ascending") if active else "none"
+        columns[column] = SortColumn(key=column, label=str(spec.label), url=url_desc if active and not descending
+                                     else url_asc, url_asc=url_asc, url_desc=url_desc, aria_sort=aria,
+                                     active=active, descending=active and descending)
+    return ordered, Sorting(key=key, columns=columns, param=param)

@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 
 from governance.admin_base import TenantAwareAdmin
 from governance.exceptions import ApplicationError
+from governance.pinyin import pinyin_sort_key
 from orgs import services
 from orgs.models import (
     AnnualReport,
@@ -103,6 +104,10 @@ class OrganizationAdmin(InlineTenantMixin, TenantAwareAdmin):
                 services.membership_add(actor=request.user, user=new_form.cleaned_data["user"],
                                         organization=form.instance)
         return None
+
+    def save_model(self, request, obj, form, change):
+        obj.name_pinyin = pinyin_sort_key(obj.name)  # the lists' sort key goes with the name (as in the services)
+        super().save_model(request, obj, form, change)
 
     list_display = ["name", "kind", "uscc", "filing_number", "status", "region", "registered_date"]
     list_filter = ["kind", "status", "party_coverage"]

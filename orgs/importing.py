@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from governance.imports import CHOICE, DATE, INT, MULTI, RAW, Column, Importer, bulk_insert, cell_text, chunks
 from governance.models import Region
+from governance.pinyin import pinyin_sort_key
 from governance.selectors import user_region_paths
 from governance.standards import make_uscc, normalize_uscc
 from governance.tenancy import all_tenants
@@ -319,8 +320,8 @@ def validate(ctx, rows: list[dict[str, Any]], error) -> None:
 def insert(ctx, rows: list[dict[str, Any]]) -> list[int]:
     """Every organization and its service domains (``COPY`` on PostgreSQL); the organizations' ids."""
     tenant = ctx.tenant
-    pks = bulk_insert(Organization, [{field: row[field] for field in ORGANIZATION_FIELDS} for row in rows],
-                      tenant=tenant)
+    pks = bulk_insert(Organization, [{**{field: row[field] for field in ORGANIZATION_FIELDS},
+                                      "name_pinyin": pinyin_sort_key(row["name"])} for row in rows], tenant=tenant)
     bulk_insert(OrganizationDomain, [{"organization_id": pk, "domain": domain}
                                      for pk, row in zip(pks, rows, strict=True) for domain in row["domains"]],
                 tenant=tenant)

@@ -152,9 +152,12 @@ def organization_list(*, user, filters: dict | None = None) -> QuerySet[Organiza
     if coverage:
         queryset = queryset.filter(party_coverage=PartyCoverage.UNKNOWN if coverage == "unknown" else coverage)
     ordering = filters.get("ordering")
-    if ordering in ORGANIZATION_ORDERINGS:
+    if ordering in ("-name", "-name_pinyin"):
+        return queryset.order_by("-name_pinyin", "-name", "-id")
+    if ordering in ORGANIZATION_ORDERINGS and ordering != "name":
         return queryset.order_by(ordering, "id")
-    return queryset.order_by("name", "id")
+    # Names sort by their pinyin key (governance.pinyin): 阿 < 北 < 成, the same on every backend.
+    return queryset.order_by("name_pinyin", "name", "id")
 
 
 def organization_get_for_user(*, user, pk) -> Organization:
@@ -167,7 +170,7 @@ def portal_organizations(*, user) -> QuerySet[Organization]:
         return Organization.objects.none()
     return _annotate_org(
         Organization.objects.filter(pk__in=OrgMembership.objects.filter(user_id=user.pk).values("organization_id"))
-    ).select_related("region").prefetch_related("domains").order_by("name", "id")
+    ).select_related("region").prefetch_related("domains").order_by("name_pinyin", "name", "id")
 
 
 def _choice_counts(choices, counts: dict) -> list[dict]:
@@ -268,7 +271,7 @@ def annual_report_list(*, user, filters: dict | None = None) -> QuerySet[AnnualR
     if overdue is not None and overdue != "":
         condition = Q(due_date__lt=timezone.localdate(), status__in=[ReportStatus.OPEN, ReportStatus.RETURNED])
         queryset = queryset.filter(condition) if _truthy(overdue) else queryset.exclude(condition)
-    return queryset.order_by("-year", "organization__name", "id")
+    return queryset.order_by("-year", "organization__name_pinyin", "organization__name", "id")
 
 
 def annual_report_get_for_user(*, user, pk) -> AnnualReport:

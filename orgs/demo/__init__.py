@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from governance.audit import audit_record
 from governance.models import Tenant, User
+from governance.pinyin import pinyin_sort_key
 from governance.standards import make_uscc
 from governance.tenancy import tenant_context
 from orgs.demo.generators import (
@@ -169,7 +170,8 @@ def seed_organizations(*, tenant: Tenant, count: int, seed: int = DEFAULT_SEED, 
                 supervising = f"{places.city}民政局"
                 funding = [F.DONATIONS] + ([F.OTHER] if rng.random() < 0.3 else [])
             org = Organization(
-                tenant=tenant, region=region, name=name, kind=kind, uscc=candidates.get(index),
+                tenant=tenant, region=region, name=name, name_pinyin=pinyin_sort_key(name), kind=kind,
+                uscc=candidates.get(index),
                 filing_number=filing_number, legal_representative=_person(rng),
                 contact_person=_person(rng), contact_phone=_phone(rng, places.area_code),
                 email=f"{rng.randint(10_000_000, 999_999_999)}@qq.com" if rng.random() < 0.35 else "",

@@ -77,6 +77,8 @@ class Organization(TenantOwnedModel):
     region = models.ForeignKey("governance.Region", verbose_name=_("region"), on_delete=models.PROTECT,
                                related_name="+")
     name = models.CharField(_("name"), max_length=200)
+    # Written with the name by the services (governance.pinyin): lists sort by it on every backend.
+    name_pinyin = models.CharField(_("name (pinyin sort key)"), max_length=255, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
     uscc = models.CharField(_("unified social credit code"), max_length=18, null=True, blank=True,
                             help_text=_("18 characters, GB 32100-2015."))
@@ -120,6 +122,7 @@ class Organization(TenantOwnedModel):
             models.Index(fields=["tenant", "region"], name="org_tenant_region_idx"),
             models.Index(fields=["tenant", "status", "kind"], name="org_tenant_status_kind_idx"),
             models.Index(fields=["tenant", "name"], name="org_tenant_name_idx"),
+            models.Index(fields=["tenant", "name_pinyin"], name="org_tenant_name_pinyin_idx"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
+from governance.pinyin import pinyin_sort_key
 from governance.standards import normalize_uscc
 from governance.tenancy import all_tenants
 from orgs.models import (
@@ -132,6 +133,10 @@ def _pending_name_taken(org: Organization) -> bool:
 
 def _save_organization(org: Organization, **save_kwargs) -> None:
     """Save, turning a lost race on a unique code or name into the same error as the check."""
+    org.name_pinyin = pinyin_sort_key(org.name)  # the lists' sort key goes with the name
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and "name" in update_fields:
+        save_kwargs["update_fields"] = [*update_fields, "name_pinyin"]
     try:
         with transaction.atomic():
             org.save(**save_kwargs)

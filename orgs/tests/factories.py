@@ -12,6 +12,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from governance.pinyin import pinyin_sort_key
 from governance.standards import make_uscc
 from orgs.models import (
     AnnualReport,
@@ -49,6 +50,7 @@ class OrganizationFactory(DjangoModelFactory):
     region = None  # required: pass the Region
     tenant = factory.LazyAttribute(lambda o: o.region.tenant)
     name = factory.Sequence(lambda n: f"测试社会组织{n:04d}")
+    name_pinyin = factory.LazyAttribute(lambda o: pinyin_sort_key(o.name))
     kind = OrgKind.ASSOCIATION
     uscc = factory.LazyAttributeSequence(lambda o, n: uscc_for(n + 1, o.kind))
     legal_representative = "张三"

@@ -363,7 +363,7 @@ def test_export_returns_every_filtered_row(tree_a, users, client_for):
     with tenant_context(tree_a["tenant"]):
         event = AuditEvent.objects.get(action="organization.export")
     assert event.actor_id == users["street_a"].pk
-    assert event.changes == {"filters": {"kind": "foundation"}, "rows": 23}
+    assert event.changes == {"filters": {"kind": "foundation", "sort": "name"}, "rows": 23}
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from governance.selectors import audit_events_for_object, region_get_for_user
+from governance.selectors import audit_events_for_object
 from governance.views import paginate, querystring_without_page
+from governance.web import SortKey, sort_queryset
 from governance.workflows import status_history, status_history_of
 from orgs import permissions, selectors, services
 from orgs.forms.registry import OrganizationFilterForm, OrganizationForm, StatusForm
@@ -68,18 +70,42 @@ def _staff_organization(request, pk) -> Organization:
 # --- list and export -------------------------------------------------------------------------
 
 
+# Sortable columns of the list and its export (``?sort=``); the API keeps its ``ordering`` parameter.
+ORGANIZATION_SORTS = {
+    "name": SortKey(gettext_lazy("Name"), "name_pinyin", "name"),
+    "kind": SortKey(gettext_lazy("Kind"), "kind"),
+    "code": SortKey(gettext_lazy("Code"), "uscc", "filing_number"),
+    "region": SortKey(gettext_lazy("Region"), "region__path"),
+    "status": SortKey(gettext_lazy("Status"), "status"),
+    "grade": SortKey(gettext_lazy("Grade"), "-current_grade"),
+    "credit": SortKey(gettext_lazy("Credit list"), "-credit_list"),
+    "registered": SortKey(gettext_lazy("Registered or filed"), "registered_date"),
+    "created": SortKey(gettext_lazy("Recently added"), "-created_at"),
+}
+# The ``ordering`` choices of the filter (shared with the API) as sort keys, for old links.
+_ORDERING_SORTS = {"name": "name", "-name": "-name", "registered_date": "registered",
+                   "-registered_date": "-registered", "created_at": "-created", "-created_at": "created"}
+
+
+def _sorted_organizations(request, filters: dict):
+    queryset = selectors.organization_list(user=request.user, filters=filters)
+    default = _ORDERING_SORTS.get(filters.get("ordering") or "", "name")
+    return sort_queryset(request, queryset, allowed=ORGANIZATION_SORTS, default=default)
+
+
 @login_required
 def organization_list(request):
     require(is_registry_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
-    queryset = selectors.organization_list(user=request.user, filters=filters)
+    queryset, sorting = _sorted_organizations(request, filters)
     page = paginate(request, queryset, per_page=form.per_page())
     query = querystring_without_page(request)
     context = {
         "form": form,
         "page": page,
         "query": query,
+        "sorting": sorting,
         "filtered": bool({k for k in filters if k != "ordering"}),
         "L": model_labels(Organization),
         "can_create": permissions.can_create_org(request.user),
@@ -101,10 +127,11 @@ def organization_export(request):
     require(is_registry_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
-    queryset = selectors.organization_list(user=request.user, filters=filters)
+    queryset, sorting = _sorted_organizations(request, filters)
     return export_response(actor=request.user, rows=export_rows(queryset), columns=EXPORT_COLUMNS,
                            filename=export_filename(_("Social organizations")), action="organization.export",
-                           filters=filters, sheet_title=SHEET_TITLE, object_repr=_("Organization list export"))
+                           filters={**filters, "sort": sorting.key}, sheet_title=SHEET_TITLE,
+                           object_repr=_("Organization list export"))
 
 
 # --- detail ----------------------------------------------------------------------------------
@@ -204,10 +231,9 @@ def _organization_form(request, organization: Organization | None):
     form = OrganizationForm(request.POST or None, user=request.user, organization=organization)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        region_id = form.cleaned_data["region"]
-        region = None
-        if organization is None or region_id != organization.region_id:
-            region = region_get_for_user(user=request.user, pk=region_id)
+        region = form.cleaned_data["region"]  # the picker's field checked tenant and jurisdiction
+        if organization is not None and region.pk == organization.region_id:
+            region = None
         with service_errors(request, form) as outcome:
             if organization is None:
                 organization = services.organization_create(
