@@ -8,7 +8,7 @@ not import them. The first block of the home page is the user's to-do list (å¾…å
 from django.utils import timezone
 
 from governance import registry, selectors
-from governance.models import RegionLevel, User
+from governance.models import RegionLevel
 from governance.permissions import can_view_audit_log
 
 # Kept for callers of the first API; apps declare panels and redirects through ``governance.registry``.
@@ -43,7 +43,7 @@ def home_context(request) -> dict:
         today = timezone.localdate()
         # Scoped like the audit log itself: an auditor counts the events of their subtree only.
         context["audit_today"] = selectors.audit_event_list(user=user).filter(created_at__date=today).count()
-        context["user_count"] = User.objects.filter(tenant_id=user.tenant_id, is_active=True).count()
+        context["user_count"] = selectors.active_user_count(user=user)
     for panel in registry.panels():
         result = panel(request, regions)
         if result:

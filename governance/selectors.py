@@ -161,6 +161,25 @@ def region_counts(region: Region) -> dict[int, int]:
 # --- audit -----------------------------------------------------------------------------------
 
 
+def active_user_count(*, user) -> int:
+    """Active users the home page counts for an admin or auditor: the whole tenant from the root, else the
+    users holding a role in the auditor's subtree (issue 7 item 11: every count on the home page is scoped)."""
+    from django.db.models import Exists, OuterRef
+
+    from governance.models import User
+
+    users = User.objects.filter(tenant_id=user.tenant_id, is_active=True)
+    if Role.TENANT_ADMIN in user_roles(user):
+        return users.count()
+    paths = user_region_paths(user, roles=[Role.AUDITOR])
+    if any(path.count("/") == 1 for path in paths):
+        return users.count()
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(region__path__startswith=path)
+    return users.filter(Exists(RoleAssignment.objects.filter(condition, user_id=OuterRef("pk")))).count()
+
+
 def audit_event_list(*, user, filters: dict | None = None) -> QuerySet[AuditEvent]:
     """Audit events of the user's tenant, for tenant admins and auditors."""
     from governance.permissions import can_view_audit_log

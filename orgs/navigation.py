@@ -22,6 +22,7 @@ from orgs.models import (
     Filing,
     FilingStatus,
     OrgChangeRequest,
+    OrgKind,
     ReportStatus,
 )
 
@@ -53,6 +54,18 @@ def _count(queryset, user, roles) -> int:
     return scope_to_user(queryset, user, region_field="organization__region", roles=roles).count()
 
 
+def _pending_change_requests(user) -> int:
+    """Pending change requests this user decides (one COUNT): of community groups in the subtree where
+    they are staff; of registered organizations only where they are the registration authority."""
+    pending = OrgChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING)
+    groups = pending.filter(organization__kind=OrgKind.COMMUNITY_GROUP)
+    registered = pending.exclude(organization__kind=OrgKind.COMMUNITY_GROUP)
+    scope = "organization__region"
+    return (scope_to_user(groups, user, region_field=scope, roles=permissions.key_data_roles(registered=False))
+            | scope_to_user(registered, user, region_field=scope,
+                            roles=permissions.key_data_roles(registered=True))).count()
+
+
 def todos(user) -> list[TodoItem]:
     """Work waiting for this user in the registry: one COUNT per kind of work the user's roles can do."""
     roles = user_roles(user)
@@ -75,8 +88,7 @@ def todos(user) -> list[TodoItem]:
         n = _count(AnnualReport.objects.filter(status=ReportStatus.SUBMITTED), user, permissions.EDIT_ROLES)
         items.append(TodoItem("orgs.report.review", _("%(n)s annual reports await your review") % {"n": n},
                               n, reverse("orgs:report-list") + "?status=submitted", priority=10))
-        n = _count(OrgChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING), user,
-                   permissions.EDIT_ROLES)
+        n = _pending_change_requests(user)
         items.append(TodoItem("orgs.change.decide", _("%(n)s change requests await your decision") % {"n": n},
                               n, reverse("orgs:change-request-list") + "?status=pending", priority=10))
     if Role.ORG_USER in roles:

@@ -5,6 +5,8 @@ is queued after the commit. Recipients:
 
 * a filing awaits review: community staff over the group's community (submitted), then street staff over
   it (community approved); the decision goes to whoever submitted it;
+* a change request awaits a decision: for a registered organization the registration authority (tenant
+  administrators over it), for a community group the street and community staff over it;
 * an annual report returned, a change request decided, a credit-list entry added or removed (by staff or
   by the daily rules): the organization users of that organization.
 """
@@ -27,11 +29,13 @@ from governance.notifications import (
     register_notification_kind,
 )
 from governance.selectors import users_with_roles_over
-from orgs.models import ChangeRequestStatus, CreditList, FilingStatus, OrgMembership
+from orgs import permissions
+from orgs.models import ChangeRequestStatus, CreditList, FilingStatus, Organization, OrgMembership
 
 FILING_TO_REVIEW = "orgs.filing_to_review"
 FILING_DECIDED = "orgs.filing_decided"
 REPORT_RETURNED = "orgs.report_returned"
+CHANGE_REQUEST_TO_DECIDE = "orgs.change_request_to_decide"
 CHANGE_REQUEST_DECIDED = "orgs.change_request_decided"
 CREDIT_LISTED = "orgs.credit_listed"
 CREDIT_REMOVED = "orgs.credit_removed"
@@ -41,6 +45,8 @@ def register() -> None:
     register_notification_kind(FILING_TO_REVIEW, gettext_lazy("A filing awaits your review"), order=200)
     register_notification_kind(FILING_DECIDED, gettext_lazy("Your filing application was decided"), order=201)
     register_notification_kind(REPORT_RETURNED, gettext_lazy("Your annual report was returned"), order=210)
+    register_notification_kind(CHANGE_REQUEST_TO_DECIDE, gettext_lazy("A change request awaits your decision"),
+                               order=219)
     register_notification_kind(CHANGE_REQUEST_DECIDED, gettext_lazy("Your change request was decided"), order=220)
     register_notification_kind(CREDIT_LISTED, gettext_lazy("Your organization was put on a credit list"),
                                order=230)
@@ -104,6 +110,26 @@ def report_returned(*, report, actor) -> None:
         body = _("Reason: %(reason)s") % {"reason": report.review_note}
     notify(recipients=members_of([org.pk])[org.pk], kind=REPORT_RETURNED, title=title, body=body,
            url=reverse("orgs:report-detail", args=[report.pk]), obj=report, actor=actor)
+
+
+def change_request_awaits_decision(*, change_request, actor) -> None:
+    """A new change request → whoever decides it (orgs.permissions.can_decide_change_request)."""
+    org = change_request.organization
+    registered = permissions.is_registered(org)
+    roles = permissions.key_data_roles(registered=registered)
+    if not registered:
+        # The city's administrators may decide a group's change too, but its street and community answer for it.
+        roles = roles - permissions.AUTHORITY_ROLES
+    with platform_language():
+        title = _("A change request of “%(name)s” awaits your decision") % {"name": org.name}
+        body = _("%(region)s · %(fields)s") % {
+            "region": org.region.name,
+            "fields": "、".join(str(Organization._meta.get_field(name).verbose_name)
+                               for name in change_request.changes),
+        }
+    notify(recipients=users_with_roles_over(org.region, roles).values_list("pk", flat=True),
+           kind=CHANGE_REQUEST_TO_DECIDE, title=title, body=body,
+           url=reverse("orgs:change-request-list") + "?status=pending", obj=change_request, actor=actor)
 
 
 def change_request_decided(*, change_request, actor) -> None:

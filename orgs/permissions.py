@@ -27,6 +27,9 @@ EDIT_ROLES = frozenset({Role.TENANT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STA
 STREET_ROLES = frozenset({Role.TENANT_ADMIN, Role.STREET_STAFF})
 # Everyone who uses the registry's workflow pages: staff of a subtree and organization users (own rows only).
 REGISTRY_USER_ROLES = VIEW_ROLES | {Role.ORG_USER}
+# The registration authority (登记管理机关, the tenant's civil-affairs bureau): registered organizations'
+# status and key data (issue 7 item 11). Streets keep the filed community groups.
+AUTHORITY_ROLES = frozenset({Role.TENANT_ADMIN})
 
 _MEMBERSHIP_CACHE_ATTR = "_orgs_membership_cache"
 
@@ -95,13 +98,48 @@ def can_edit_org(user, org=None) -> bool:
     return org is not None and region_in_jurisdiction(user, org.region, EDIT_ROLES)
 
 
+def is_registered(org) -> bool:
+    """A registered organization (association, service institution, foundation; it has a credit code),
+    as opposed to a community group filed (备案) with its street."""
+    return org is not None and org.kind != OrgKind.COMMUNITY_GROUP
+
+
+def status_roles(*, registered: bool) -> frozenset[str]:
+    """Who decides the status: the street for a community group, the registration authority otherwise."""
+    return AUTHORITY_ROLES if registered else STREET_ROLES
+
+
+def key_data_roles(*, registered: bool) -> frozenset[str]:
+    """Who changes (or approves changes of) the key data — name, credit code, kind, region…"""
+    return AUTHORITY_ROLES if registered else EDIT_ROLES
+
+
 def can_change_org_status(user, org=None) -> bool:
     """Status of a filed community group: street staff of its street. Of a registered organization
     (association, service institution, foundation): the registration authority (民政局, tenant admin)."""
-    if org is None:
-        return False
-    roles = STREET_ROLES if org.kind == OrgKind.COMMUNITY_GROUP else {Role.TENANT_ADMIN}
-    return region_in_jurisdiction(user, org.region, roles)
+    return org is not None and region_in_jurisdiction(user, org.region, status_roles(registered=is_registered(org)))
+
+
+def can_change_key_data(user, org=None) -> bool:
+    """Change the key data (``KEY_DATA_FIELDS`` of orgs.services) of ``org`` directly."""
+    return org is not None and region_in_jurisdiction(user, org.region,
+                                                      key_data_roles(registered=is_registered(org)))
+
+
+def can_see_contact_phone(user, org=None) -> bool:
+    """Contact phones in full: staff who maintain the organization and its own users. Read-only roles
+    (auditor, grid worker, Party officer) see them masked (``contact_phone_for``)."""
+    return org is not None and (can_edit_org(user, org) or is_member(user, org))
+
+
+def contact_phone_for(user, org) -> str:
+    """The organization's contact phone as ``user`` may see it: in full, or masked as ``138****5678``."""
+    from governance.sensitive import mask_value
+
+    phone = getattr(org, "contact_phone", "") or ""
+    if not phone or can_see_contact_phone(user, org):
+        return phone
+    return mask_value(phone, "phone")
 
 
 def can_import_orgs(user, obj=None) -> bool:
@@ -182,4 +220,6 @@ def can_apply_rectification(user, record=None) -> bool:
 
 
 def can_decide_change_request(user, cr=None) -> bool:
-    return cr is not None and region_in_jurisdiction(user, cr.organization.region, EDIT_ROLES)
+    """Key-data changes of a registered organization: the registration authority; of a filed community
+    group: the staff of its subtree."""
+    return cr is not None and can_change_key_data(user, cr.organization)

@@ -91,6 +91,8 @@ class OrganizationStatusView(APIView):
     def post(self, request, pk):
         """Change the registration status (suspend, deregister, revoke…) with a reason."""
         organization = _organization(request, pk)
+        if not permissions.can_change_org_status(request.user, organization):
+            raise PermissionDenied  # a registered organization's status is the registration authority's
         data = s.StatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.organization_set_status(actor=request.user, organization=organization, **data.validated_data)

@@ -17,7 +17,7 @@ from governance.selectors import region_list, user_region_paths
 from governance.web import BootstrapFormMixin
 from orgs.filters import OrganizationFilter
 from orgs.models import FundingSource, Organization, OrganizationDomain, OrgKind, OrgStatus, ServiceDomain
-from orgs.permissions import EDIT_ROLES
+from orgs.permissions import EDIT_ROLES, can_change_key_data
 from orgs.validation import identity_errors
 
 PAGE_SIZES = (20, 50, 100)
@@ -157,6 +157,15 @@ class OrganizationForm(BootstrapFormMixin, forms.Form):
         self.organization = organization
         self.fields["region"].choices = [("", "---------"), *region_choices(user, roles=EDIT_ROLES)]
         self.fields["uscc"].widget.attrs.setdefault("maxlength", "18")
+        self.key_data_locked = organization is not None and not can_change_key_data(user, organization)
+        if self.key_data_locked:
+            # Registration data of a registered organization is the registration authority's (the service
+            # refuses it too); the disabled fields keep their current values whatever is posted.
+            from orgs.services import KEY_DATA_FIELDS
+
+            for name in KEY_DATA_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Changed by the registration authority (civil affairs bureau).")
 
 
     @staticmethod

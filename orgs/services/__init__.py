@@ -41,6 +41,7 @@ from orgs.services.filings import FILING_FIELDS, filing_submit, filing_transitio
 from orgs.services.grades import grade_award, grade_bands_set
 from orgs.services.memberships import membership_add, membership_check, membership_remove
 from orgs.services.organizations import (
+    KEY_DATA_FIELDS,
     MANUAL_STATUSES,
     ORGANIZATION_FIELDS,
     ORGANIZATION_UPDATE_FIELDS,
@@ -53,6 +54,7 @@ from orgs.services.portal import PORTAL_DIRECT_FIELDS, PORTAL_KEY_FIELDS, change
 
 __all__ = [
     "ABNORMAL_TO_SERIOUS_YEARS", "ATTACHMENT_EXTENSIONS", "FILING_FIELDS", "GRADE_EXPIRY_WARNING_DAYS",
+    "KEY_DATA_FIELDS",
     "MANUAL_STATUSES", "MAX_ATTACHMENT_BYTES", "NO_RECTIFICATION_MONTHS", "ORGANIZATION_FIELDS",
     "ORGANIZATION_UPDATE_FIELDS", "PORTAL_DIRECT_FIELDS", "PORTAL_KEY_FIELDS", "REMOVAL_DEREGISTERED",
     "REMOVAL_MOVED", "REMOVAL_NO_RECTIFICATION", "REMOVAL_VERIFIED", "REPORT_FIELDS", "SERIOUS_REMOVAL_YEARS",

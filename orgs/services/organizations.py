@@ -18,16 +18,19 @@ from orgs.models import (
     FundingSource,
     Organization,
     OrganizationDomain,
+    OrgKind,
     OrgStatus,
     PartyCoverage,
     ServiceDomain,
 )
 from orgs.permissions import (
     EDIT_ROLES,
+    can_change_key_data,
     can_change_org_status,
     can_create_org,
     can_edit_org,
     can_set_party_coverage,
+    key_data_roles,
     region_in_jurisdiction,
 )
 from orgs.services._common import _merge_errors, _reject_unknown_fields, _required_text
@@ -41,6 +44,13 @@ ORGANIZATION_FIELDS = (
 )
 # Status changes go through organization_set_status (reason required) or the filing workflow.
 ORGANIZATION_UPDATE_FIELDS = tuple(f for f in ORGANIZATION_FIELDS if f != "status") + ("region",)
+
+# Key data (登记事项): of a registered organization only the registration authority changes these
+# (permissions.can_change_key_data); an organization user requests them (orgs.services.portal).
+KEY_DATA_FIELDS = (
+    "name", "kind", "uscc", "filing_number", "legal_representative", "established_date", "registered_date",
+    "supervising_unit", "region",
+)
 
 # Statuses staff set by hand; pending/rejected belong to the filing workflow.
 MANUAL_STATUSES = (OrgStatus.ACTIVE, OrgStatus.SUSPENDED, OrgStatus.DEREGISTERED, OrgStatus.REVOKED)
@@ -234,8 +244,40 @@ def organization_update(*, actor, organization: Organization, domains=None, **fi
     if (new_region is not None and new_region.pk != organization.region_id
             and not region_in_jurisdiction(actor, new_region, EDIT_ROLES)):
         raise ApplicationError(_("You may not move the organization to this region."))
+    changed = _changed_key_data(organization, fields)
+    if changed and not _may_change_key_data(actor, organization, fields.get("kind")):
+        raise ApplicationError(_("Only the registration authority may change the registration data of a "
+                                 "registered organization: %(fields)s.") % {
+            "fields": "、".join(str(Organization._meta.get_field(name).verbose_name) for name in changed)})
     _organization_apply(actor=actor, organization=organization, fields=fields, domains=domains)
     return organization
+
+
+def _changed_key_data(organization: Organization, fields: dict) -> list[str]:
+    """The key-data fields whose value in ``fields`` differs from the organization's (as the model reads it)."""
+    values = _normalize_org_values({name: fields[name] for name in KEY_DATA_FIELDS if name in fields})
+    changed = []
+    for name, value in values.items():
+        if name == "region":
+            differs = getattr(value, "pk", value) != organization.region_id
+        else:
+            try:
+                differs = Organization._meta.get_field(name).to_python(value) != getattr(organization, name)
+            except ValidationError:
+                differs = True  # not a valid value: certainly not the current one
+        if differs:
+            changed.append(name)
+    return changed
+
+
+def _may_change_key_data(actor, organization: Organization, new_kind) -> bool:
+    """Staff of the subtree for a community group; the authority when it is or becomes a registered one."""
+    if not can_change_key_data(actor, organization):
+        return False
+    if new_kind is None or new_kind == organization.kind:
+        return True
+    return region_in_jurisdiction(actor, organization.region,
+                                  key_data_roles(registered=new_kind != OrgKind.COMMUNITY_GROUP))
 
 
 @transaction.atomic

@@ -95,6 +95,7 @@ def portal_update(*, actor, organization: Organization, domains=None,
         change_request.full_clean()
         change_request.save()
         CHANGE_REQUEST_WORKFLOW.start(obj=change_request, actor=actor, changes={"changes": changes})
+        notifications.change_request_awaits_decision(change_request=change_request, actor=actor)
     return organization, change_request
 
 

@@ -148,9 +148,14 @@ def test_staff_patch_validates_and_updates(api_for, users, orgs_a):
     response = api.patch(f"/api/v1/orgs/{pk}/", {"volunteers": 35}, format="json")
     assert response.status_code == 200 and response.json()["organization"]["volunteers"] == 35
     # A registered association's status belongs to the registration authority (tenant admin), not the street.
-    assert api.post(f"/api/v1/orgs/{pk}/status/", {"status": OrgStatus.SUSPENDED, "note": "停止活动"},
-                    format="json").status_code in (400, 404)
+    response = api.post(f"/api/v1/orgs/{pk}/status/", {"status": OrgStatus.SUSPENDED, "note": "停止活动"},
+                        format="json")
+    assert response.status_code == 403 and response.json()["message"]
+    # So is its registration data: the street keeps its contact data (above), not its name (issue 7 item 11).
+    response = api.patch(f"/api/v1/orgs/{pk}/", {"name": "改名协会"}, format="json")
+    assert response.status_code == 400 and "登记管理机关" in response.json()["message"]
     api = api_for(users["admin_a"])
+    assert api.patch(f"/api/v1/orgs/{pk}/", {"name": "改名协会"}, format="json").status_code == 200
     assert api.post(f"/api/v1/orgs/{pk}/status/", {"status": OrgStatus.SUSPENDED}, format="json").status_code == 400
     response = api.post(f"/api/v1/orgs/{pk}/status/", {"status": OrgStatus.SUSPENDED, "note": "停止活动"},
                         format="json")

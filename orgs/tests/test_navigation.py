@@ -6,7 +6,7 @@ import pytest
 
 from governance import registry
 from governance.tenancy import tenant_context
-from orgs.models import ChangeRequestStatus, FilingStatus, OrgChangeRequest, ReportStatus
+from orgs.models import ChangeRequestStatus, FilingStatus, OrgChangeRequest, OrgKind, ReportStatus
 from orgs.navigation import todos
 from orgs.tests.factories import AnnualReportFactory, FilingFactory, MembershipFactory, OrganizationFactory
 
@@ -84,6 +84,13 @@ def test_todo_counts_per_role_are_exact_and_scoped(tree_a, tree_b, users):
         AnnualReportFactory(organization=other, year=2024, status=ReportStatus.RETURNED)
         OrgChangeRequest.objects.create(tenant=a["tenant"], organization=org, status=ChangeRequestStatus.PENDING,
                                         changes={"name": ["a", "b"]})
+        # A registered association's change awaits the registration authority, a community group's its street.
+        group = OrganizationFactory(region=a["community"], kind=OrgKind.COMMUNITY_GROUP, uscc=None,
+                                    filing_number="衡社备〔2024〕00001号")
+        OrgChangeRequest.objects.create(tenant=a["tenant"], organization=group, status=ChangeRequestStatus.PENDING,
+                                        changes={"name": ["c", "d"]})
+        OrgChangeRequest.objects.create(tenant=a["tenant"], organization=other, status=ChangeRequestStatus.PENDING,
+                                        changes={"name": ["e", "f"]})
         MembershipFactory(organization=org, user=users["org_a"])
     with tenant_context(b["tenant"]):
         FilingFactory.create_batch(4, region=b["community"], status=FilingStatus.COMMUNITY_APPROVED)
@@ -100,7 +107,8 @@ def test_todo_counts_per_role_are_exact_and_scoped(tree_a, tree_b, users):
     assert "orgs.filing.review" not in street  # street staff do not do the community's review
     admin = counts("admin_a")
     assert admin["orgs.filing.review"] == 4 and admin["orgs.filing.approve"] == 4
-    assert admin["orgs.report.review"] == 2
+    assert admin["orgs.report.review"] == 2 and admin["orgs.change.decide"] == 3
+    assert counts("street2_a")["orgs.change.decide"] == 0  # community2's association is the authority's
     assert counts("org_a") == {"orgs.portal.returned": 1, "orgs.portal.open": 1}
     assert counts("street_b")["orgs.filing.approve"] == 4
     assert counts("auditor_a") == {} and counts("grid_a") == {}

@@ -11,7 +11,8 @@ from conftest import make_user
 from governance.models import Notification, Role, User
 from governance.tenancy import tenant_context
 from orgs import notifications, services
-from orgs.models import CreditList, CreditReason, FilingStatus, ReportStatus
+from orgs.models import CreditList, CreditReason, FilingStatus, OrgKind, ReportStatus
+from orgs.permissions import forget_memberships
 from orgs.tests.factories import (
     AnnualReportFactory,
     CreditRecordFactory,
@@ -140,14 +141,33 @@ def test_returned_report_notifies_the_organizations_users_in_the_inbox_and_by_em
 
 def test_change_request_decisions_reach_the_organizations_users(a, users, more, org):
     _org, change_request = services.portal_update(actor=users["org_a"], organization=org, name="新名称")
-    services.change_request_decide(actor=users["community_a"], change_request=change_request, approve=True)
+    services.change_request_decide(actor=users["admin_a"], change_request=change_request, approve=True)
     assert sorted(inbox(notifications.CHANGE_REQUEST_DECIDED)) == ["org_a", "org_a2"]
     assert "已通过" in inbox(notifications.CHANGE_REQUEST_DECIDED)["org_a"][0]
     _org, second = services.portal_update(actor=more["org_a2"], organization=org, name="又一个名称")
-    services.change_request_decide(actor=users["street_a"], change_request=second, approve=False, note="名称重复")
+    services.change_request_decide(actor=users["admin_a"], change_request=second, approve=False, note="名称重复")
     rejected = Notification.objects.filter(kind=notifications.CHANGE_REQUEST_DECIDED, title__contains="驳回")
     assert sorted(rejected.values_list("recipient__username", flat=True)) == ["org_a", "org_a2"]
     assert all("名称重复" in body for body in rejected.values_list("body", flat=True))
+
+
+def test_a_new_change_request_reaches_whoever_decides_it(a, tree_a, users, more, org):
+    """Issue 7 item 11: a registered organization's change goes to the registration authority; a community
+    group's to the staff of its street and community (not the neighbouring community, not another street)."""
+    _org, change_request = services.portal_update(actor=users["org_a"], organization=org, name="新名称协会")
+    assert sorted(inbox(notifications.CHANGE_REQUEST_TO_DECIDE)) == ["admin_a"]
+    row = Notification.objects.get(kind=notifications.CHANGE_REQUEST_TO_DECIDE)
+    assert "建设社区老年协会" in row.title and "名称" in row.body and row.url.startswith("/orgs/change-requests/")
+    # A second change merges into the pending request: nobody is paged again.
+    services.portal_update(actor=users["org_a"], organization=org, legal_representative="赵六")
+    assert Notification.objects.filter(kind=notifications.CHANGE_REQUEST_TO_DECIDE).count() == 1
+    group = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP, uscc=None,
+                                filing_number="衡社备〔2024〕00001号")
+    MembershipFactory(organization=group, user=users["org_a"])
+    forget_memberships(users["org_a"])
+    Notification.objects.all().delete()
+    services.portal_update(actor=users["org_a"], organization=group, legal_representative="钱八")
+    assert sorted(inbox(notifications.CHANGE_REQUEST_TO_DECIDE)) == ["community_a", "community_a2", "street_a"]
 
 
 # --- credit lists ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from governance.tenancy import tenant_context
 from orgs import permissions as p
-from orgs.models import ChangeRequestStatus, OrgChangeRequest, ReportStatus
+from orgs.models import ChangeRequestStatus, OrgChangeRequest, OrgKind, ReportStatus
 from orgs.tests.factories import (
     AnnualReportFactory,
     FilingFactory,
@@ -86,9 +86,19 @@ def test_campaign_and_reports(tree_a, users, world):
 
 
 def test_change_requests(tree_a, users, world):
-    assert allowed(tree_a, users, p.can_decide_change_request, world["cr"]) == {
+    # Key data of a registered association: the registration authority only (issue 7 item 11).
+    assert allowed(tree_a, users, p.can_decide_change_request, world["cr"]) == {"admin_a"}
+    assert allowed(tree_a, users, p.can_change_key_data, world["org"]) == {"admin_a"}
+    # A filed community group: the staff of its street and community, as before.
+    with tenant_context(tree_a["tenant"]):
+        group = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP, uscc=None,
+                                    filing_number="衡社备〔2024〕00001号")
+        change_request = OrgChangeRequest.objects.create(organization=group, changes={"name": ["a", "b"]})
+    assert allowed(tree_a, users, p.can_decide_change_request, change_request) == {
         "admin_a", "street_a", "community_a",
     }
+    assert allowed(tree_a, users, p.can_change_key_data, group) == {"admin_a", "street_a", "community_a"}
+    assert allowed(tree_a, users, p.can_change_org_status, group) == {"admin_a", "street_a"}
 
 
 def test_is_org_user_and_membership(tree_a, users, world):

@@ -114,8 +114,8 @@ def test_direct_fields_save_at_once_and_key_fields_wait_for_approval(tree_a, use
                                       "legal_representative": ["张三", "赵六"]}
     assert "Changes awaiting approval" in page and "赵六" in page
 
-    # Community staff approve; the organization's data changes then.
-    staff = client_for(users["community_a"])
+    # The registration authority approves (a registered organization); the organization's data changes then.
+    staff = client_for(users["admin_a"])
     page = body(staff.get(reverse("orgs:change-request-list"), **EN))
     assert "衡阳市建设社区为老服务中心" in page and "Name" in page and "Approve and apply" in page
     response = staff.post(reverse("orgs:change-request-decide", args=[change_request.pk]), {"decision": "approve"},
@@ -128,16 +128,24 @@ def test_direct_fields_save_at_once_and_key_fields_wait_for_approval(tree_a, use
     assert change_request.status == ChangeRequestStatus.APPROVED
 
 
-def test_street_staff_reject_a_change_with_a_reason(tree_a, users, client_for, orgs):
+def test_the_authority_rejects_a_registered_organizations_change_with_a_reason(tree_a, users, client_for, orgs):
     mine = orgs["mine"]
     client_for(users["org_a"]).post(reverse("orgs:portal-edit", args=[mine.pk]),
                                     portal_data(mine, supervising_unit="衡阳市民政局"))
     with tenant_context(tree_a["tenant"]):
         change_request = OrgChangeRequest.objects.get(organization=mine)
-    street = client_for(users["street_a"])
     decide = reverse("orgs:change-request-decide", args=[change_request.pk])
-    assert "data-confirm" in body(street.get(reverse("orgs:change-request-list")))
-    street.post(decide, {"decision": "reject", "note": "需提供主管单位同意函"})
+    # A registered organization's key data is the registration authority's (issue 7 item 11): its street sees
+    # the request without the buttons, and a direct POST is refused.
+    street = client_for(users["street_a"])
+    page = body(street.get(reverse("orgs:change-request-list"), **EN))
+    assert "衡阳市民政局" in page and "Approve and apply" not in page and "data-confirm" not in page
+    assert street.post(decide, {"decision": "reject", "note": "x"}).status_code == 404
+    with tenant_context(tree_a["tenant"]):
+        assert OrgChangeRequest.objects.get(pk=change_request.pk).status == ChangeRequestStatus.PENDING
+    authority = client_for(users["admin_a"])
+    assert "data-confirm" in body(authority.get(reverse("orgs:change-request-list")))
+    authority.post(decide, {"decision": "reject", "note": "需提供主管单位同意函"})
     with tenant_context(tree_a["tenant"]):
         change_request.refresh_from_db()
     assert change_request.status == ChangeRequestStatus.REJECTED

@@ -268,7 +268,7 @@ def test_create_region_is_limited_to_the_jurisdiction(tree_a, users, client_for)
 
 def test_edit_saves_and_audits(tree_a, users, client_for):
     org = make_org(tree_a, users["admin_a"], kind=OrgKind.SERVICE_INSTITUTION)
-    client = client_for(users["street_a"])
+    client = client_for(users["admin_a"])  # renaming a registered organization: the registration authority
     url = reverse("orgs:edit", args=[org.pk])
     body = client.get(url).content.decode()
     assert org.uscc in body and 'value="2015-04-01"' in body

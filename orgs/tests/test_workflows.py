@@ -62,14 +62,14 @@ def test_change_request_rows_and_history_tab(tree_a, users, client_for):
         MembershipFactory(organization=org, user=users["org_a"])
         change_request = services.portal_update(actor=users["org_a"], organization=org, legal_representative="赵六")[1]
     assert _rows(tree_a, "change_request", change_request) == [("", "pending")]
-    client = client_for(users["community_a"])
+    client = client_for(users["admin_a"])
     response = client.post(reverse("orgs:change-request-decide", args=[change_request.pk]), {"decision": "approve"})
     assert response.status_code == 302
     assert _rows(tree_a, "change_request", change_request) == [("", "pending"), ("pending", "approved")]
     with tenant_context(tree_a["tenant"]):
         change_request.refresh_from_db()
         assert change_request.status == ChangeRequestStatus.APPROVED
-        assert change_request.decided_by_id == users["community_a"].pk
+        assert change_request.decided_by_id == users["admin_a"].pk
         assert Organization.objects.get(pk=org.pk).legal_representative == "赵六"
     page = client.get(reverse("orgs:detail", args=[org.pk]), {"tab": "history"}, **EN).content.decode()
     assert "Change request" in page and "Approved" in page

@@ -51,6 +51,8 @@ def change_request_list(request):
 @require_POST
 def change_request_decide(request, pk: int):
     change_request = selectors.change_request_get_for_user(user=request.user, pk=pk)
+    # Key data of a registered organization is the registration authority's to approve (issue 7 item 11).
+    require(permissions.can_decide_change_request(request.user, change_request))
     default = reverse("orgs:change-request-list") if is_registry_staff(request.user) else reverse("orgs:portal")
     done = redirect(safe_next(request, default))
     form = ChangeRequestDecideForm(request.POST)

@@ -137,7 +137,7 @@ def test_organization_create_field_errors(a, tree_a, users, overrides, domains, 
 def test_organization_update_audits_changed_fields_only(a, users, org):
     OrganizationDomain.objects.create(organization=org, domain=ServiceDomain.ELDERLY)
     marker = audit_marker()
-    services.organization_update(actor=users["community_a"], organization=org, name="建设社区老年人协会",
+    services.organization_update(actor=users["admin_a"], organization=org, name="建设社区老年人协会",
                                  legal_representative=org.legal_representative,
                                  domains=[ServiceDomain.ELDERLY, ServiceDomain.CULTURE_SPORTS])
     org.refresh_from_db()
@@ -147,7 +147,7 @@ def test_organization_update_audits_changed_fields_only(a, users, org):
     assert set(changes) == {"name", "domains"}
     assert changes["domains"] == [["elderly"], ["culture_sports", "elderly"]]
     marker = audit_marker()
-    services.organization_update(actor=users["community_a"], organization=org, name="建设社区老年人协会")
+    services.organization_update(actor=users["admin_a"], organization=org, name="建设社区老年人协会")
     assert audit_actions_since(marker) == []
 
 
@@ -162,8 +162,44 @@ def test_organization_update_refusals(a, tree_a, users, org):
         services.organization_update(actor=users["street_a"], organization=org, region=tree_a["community2"])
     old_code = org.uscc
     with Unchanged(), pytest.raises(ValidationError):
-        services.organization_update(actor=users["street_a"], organization=org, uscc=bad_check_char(old_code))
+        services.organization_update(actor=users["admin_a"], organization=org, uscc=bad_check_char(old_code))
     assert org.uscc == old_code  # the in-memory instance is restored too
+
+
+def test_key_data_of_a_registered_organization_is_the_registration_authoritys(a, tree_a, users, org):
+    """Issue 7 item 11: the street and the community keep a registered association's contact data, but its
+    registration data (name, code, legal representative, kind, region…) is changed by the authority only."""
+    for actor in ("street_a", "community_a"):
+        for change in ({"name": "新名称协会"}, {"legal_representative": "赵六"}, {"uscc": code(91)},
+                       {"kind": OrgKind.FOUNDATION}, {"supervising_unit": "区教育局"},
+                       *([{"region": tree_a["community_other"]}] if actor == "street_a" else [])):
+            with Unchanged(), pytest.raises(ApplicationError) as info:
+                services.organization_update(actor=users[actor], organization=org, **change)
+            assert "登记管理机关" in str(info.value) or "registration authority" in str(info.value), change
+    # Unchanged key data (as an edit form posts it) with a contact change is the street's to save.
+    services.organization_update(actor=users["street_a"], organization=org, name=f" {org.name} ",
+                                 uscc=org.uscc.lower(), legal_representative=org.legal_representative,
+                                 established_date=org.established_date.isoformat(), region=org.region,
+                                 contact_phone="0734-7654321")
+    org.refresh_from_db()
+    assert org.contact_phone == "0734-7654321"
+    services.organization_update(actor=users["admin_a"], organization=org, name="新名称协会",
+                                 legal_representative="赵六")
+    org.refresh_from_db()
+    assert (org.name, org.legal_representative) == ("新名称协会", "赵六")
+
+
+def test_the_street_keeps_the_key_data_of_its_community_groups(a, tree_a, users):
+    group = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP, uscc=None,
+                                filing_number="衡社备〔2024〕00001号")
+    services.organization_update(actor=users["community_a"], organization=group, name="建设社区合唱队",
+                                 legal_representative="钱八")
+    group.refresh_from_db()
+    assert (group.name, group.legal_representative) == ("建设社区合唱队", "钱八")
+    # Turning it into a registered organization is the authority's act, not the street's.
+    with Unchanged(), pytest.raises(ApplicationError):
+        services.organization_update(actor=users["street_a"], organization=group, kind=OrgKind.ASSOCIATION,
+                                     uscc=code(92))
 
 
 def test_organization_update_moves_region_within_jurisdiction(a, tree_a, users, org):

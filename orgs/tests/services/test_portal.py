@@ -11,8 +11,9 @@ from governance.exceptions import ApplicationError
 from governance.models import StatusChange
 from governance.tenancy import tenant_context
 from orgs import services
-from orgs.models import ChangeRequestStatus, Organization, OrgChangeRequest
-from orgs.tests.factories import OrganizationFactory, audit_actions_since, audit_marker
+from orgs.models import ChangeRequestStatus, Organization, OrgChangeRequest, OrgKind
+from orgs.permissions import forget_memberships
+from orgs.tests.factories import MembershipFactory, OrganizationFactory, audit_actions_since, audit_marker
 from orgs.tests.services.support import Unchanged, bad_check_char, code
 
 
@@ -67,16 +68,34 @@ def test_change_request_approve(a, users, org):
         services.change_request_decide(actor=users["street2_a"], change_request=change_request, approve=True)
     with Unchanged(), pytest.raises(ApplicationError):
         services.change_request_decide(actor=users["org_a"], change_request=change_request, approve=True)
+    # The organization is a registered association: its street and community may not decide (issue 7 item 11).
+    for name in ("street_a", "community_a"):
+        with Unchanged(), pytest.raises(ApplicationError):
+            services.change_request_decide(actor=users[name], change_request=change_request, approve=True)
     marker = audit_marker()
-    services.change_request_decide(actor=users["community_a"], change_request=change_request, approve=True)
+    services.change_request_decide(actor=users["admin_a"], change_request=change_request, approve=True)
     assert audit_actions_since(marker) == ["change_request.approved", "organization.update"]
     org.refresh_from_db()
     assert (org.name, org.uscc, org.established_date) == ("新名称", new_code, datetime.date(2017, 12, 1))
     change_request.refresh_from_db()
-    assert change_request.status == ChangeRequestStatus.APPROVED and change_request.decided_by == users["community_a"]
+    assert change_request.status == ChangeRequestStatus.APPROVED and change_request.decided_by == users["admin_a"]
     with Unchanged(), pytest.raises(ApplicationError):
-        services.change_request_decide(actor=users["community_a"], change_request=change_request, approve=False,
+        services.change_request_decide(actor=users["admin_a"], change_request=change_request, approve=False,
                                        note="x")
+
+
+def test_change_request_of_a_community_group_is_decided_by_its_street(a, tree_a, users):
+    group = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP, uscc=None,
+                                filing_number="衡社备〔2024〕00007号")
+    MembershipFactory(organization=group, user=users["org_a"])
+    forget_memberships(users["org_a"])
+    _group, change_request = services.portal_update(actor=users["org_a"], organization=group,
+                                                    legal_representative="钱八")
+    with Unchanged(), pytest.raises(ApplicationError):
+        services.change_request_decide(actor=users["street2_a"], change_request=change_request, approve=True)
+    services.change_request_decide(actor=users["street_a"], change_request=change_request, approve=True)
+    group.refresh_from_db()
+    assert group.legal_representative == "钱八"
 
 
 def test_change_request_reject_and_revalidation(tree_a, tree_b, users, org):
@@ -87,13 +106,13 @@ def test_change_request_reject_and_revalidation(tree_a, tree_b, users, org):
         OrganizationFactory(region=tree_b["community"], uscc=code(78))
     with tenant_context(tree_a["tenant"]):
         with Unchanged(), pytest.raises(ValidationError) as info:
-            services.change_request_decide(actor=users["street_a"], change_request=change_request, approve=True)
+            services.change_request_decide(actor=users["admin_a"], change_request=change_request, approve=True)
         assert list(info.value.message_dict) == ["uscc"]
         assert OrgChangeRequest.objects.get(pk=change_request.pk).status == ChangeRequestStatus.PENDING
         with Unchanged(), pytest.raises(ValidationError):
-            services.change_request_decide(actor=users["street_a"], change_request=change_request, approve=False)
+            services.change_request_decide(actor=users["admin_a"], change_request=change_request, approve=False)
         marker = audit_marker()
-        services.change_request_decide(actor=users["street_a"], change_request=change_request, approve=False,
+        services.change_request_decide(actor=users["admin_a"], change_request=change_request, approve=False,
                                        note="代码已被占用")
         assert audit_actions_since(marker) == ["change_request.rejected"]
         assert list(StatusChange.objects.filter(workflow="change_request", object_id=str(change_request.pk))
