@@ -169,7 +169,7 @@ class OrganizationForm(BootstrapFormMixin, forms.Form):
             data[name] = data[name] or 0
         return data
 
-    WIDE = ("name", "address")
+    WIDE = ("name", "address", "region")  # the picker: its selects side by side
     FULL = ("domains", "funding_sources")
     NARROW = ("staff_fulltime", "staff_social_workers", "retired_cadre_leaders", "volunteers")
 

@@ -146,3 +146,17 @@ def test_filing_form_uses_the_picker(tree_a, tree_b, users, client_for):
     assert response.status_code == 302
     with tenant_context(tree_a["tenant"]):
         assert Filing.objects.get().organization.region_id == tree_a["community2"].pk
+
+
+def test_locked_region_renders_read_only_and_cannot_be_moved(tree_a, users, client_for):
+    """A registered organization's region is the registration authority's: the street sees it, disabled."""
+    org = make_org(tree_a, users["admin_a"], region_key="community", kind=OrgKind.SERVICE_INSTITUTION)
+    client = client_for(users["street_a"])
+    html = client.get(reverse("orgs:edit", args=[org.pk])).content.decode()
+    picker = html[html.index("data-region-picker"):html.index("data-region-picker") + 4000]
+    assert selected(picker, tree_a["community"]) and "disabled" in picker
+    assert 'hx-get="/regions/picker/"' not in html and "data-region-search" not in html
+    client.post(reverse("orgs:edit", args=[org.pk]), form_data(
+        tree_a, kind=OrgKind.SERVICE_INSTITUTION, uscc=org.uscc, name=org.name, region=tree_a["community_other"].pk))
+    with tenant_context(tree_a["tenant"]):
+        assert Organization.objects.get(pk=org.pk).region_id == tree_a["community"].pk
