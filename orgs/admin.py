@@ -158,8 +158,22 @@ class GradeBandAdmin(TenantAwareAdmin):
     list_display = ["grade", "min_score"]
 
 
+class RefreshesListFlagsMixin:
+    """Grades and credit records edited here update their organization's list columns, as the services do."""
+
+    def save_model(self, request, obj, form, change):
+        before = type(obj)._base_manager.filter(pk=obj.pk).values_list("organization_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        services.organization_refresh_flags(org_ids=[obj.organization_id, before])
+
+    def delete_model(self, request, obj):
+        organization_id = obj.organization_id
+        super().delete_model(request, obj)
+        services.organization_refresh_flags(org_ids=[organization_id])
+
+
 @admin.register(EvaluationGrade)
-class EvaluationGradeAdmin(TenantAwareAdmin):
+class EvaluationGradeAdmin(RefreshesListFlagsMixin, TenantAwareAdmin):
     list_display = ["organization", "grade", "score", "awarded_date", "expires_date", "status", "expiry_flagged_on"]
     list_filter = ["grade", "status"]
     search_fields = ["organization__name"]
@@ -168,7 +182,7 @@ class EvaluationGradeAdmin(TenantAwareAdmin):
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(TenantAwareAdmin):
+class CreditRecordAdmin(RefreshesListFlagsMixin, TenantAwareAdmin):
     list_display = ["organization", "list_type", "reason", "source", "listed_on", "removed_on"]
     list_filter = ["list_type", "reason", "source"]
     search_fields = ["organization__name", "decision_number"]

@@ -35,3 +35,8 @@ class OrgsConfig(AppConfig):
             crontab={"minute": "30", "hour": "2"},
             description="Credit lists (MCA Order 60) and evaluation-grade expiry, per tenant.",
         )
+        registry.register_periodic_task(
+            "orgs: grade and credit list-column check", "orgs.check_list_flags",
+            crontab={"minute": "10", "hour": "4"},
+            description="Recomputes each organization's grade and credit-list columns and fixes drift (audited).",
+        )

@@ -25,6 +25,7 @@ class OrgsAudit(models.TextChoices):
     ORGANIZATION_IMPORT = "organization.import", _("Import organizations")
     ORGANIZATION_EXPORT = "organization.export", _("Export organizations")
     ORGANIZATION_SEED_DEMO = "organization.seed_demo", _("Create demo organizations")
+    ORGANIZATION_LIST_FLAGS_FIX = "organization.list_flags_fix", _("Correct organization grade and credit columns")
     MEMBERSHIP_ADD = "membership.add", _("Add organization user")
     MEMBERSHIP_REMOVE = "membership.remove", _("Remove organization user")
     ORG_MEMBERSHIP_CREATE = "org_membership.create", _("Add organization user")

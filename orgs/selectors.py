@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +23,9 @@ from orgs.models import (
     Conclusion,
     CreditList,
     CreditRecord,
-    EvaluationGrade,
     Filing,
     Grade,
     GradeBand,
-    GradeStatus,
     InspectionCampaign,
     Organization,
     OrganizationDomain,
@@ -64,34 +62,31 @@ def _scope(queryset: QuerySet, user, *, org_prefix: str = "") -> QuerySet:
     return queryset.filter(Q(pk__in=scoped.values("pk")) | membership)
 
 
-def _active_credit(list_type: str) -> Exists:
-    return Exists(CreditRecord.objects.filter(
-        organization_id=OuterRef("pk"), list_type=list_type, removed_on__isnull=True
-    ))
-
-
-def _current_grade_subquery(today: datetime.date) -> Subquery:
+def _current_grade(today: datetime.date) -> Case:
     # A grade past its expiry date no longer counts, even before the daily job marks it expired.
-    return Subquery(
-        EvaluationGrade.objects.filter(
-            organization_id=OuterRef("pk"), status=GradeStatus.VALID, expires_date__gt=today
-        ).order_by("-awarded_date", "-id").values("grade")[:1]
-    )
+    return Case(When(valid_grade_until__gt=today, then=F("valid_grade")), default=Value(None),
+                output_field=CharField(null=True))
+
+
+def _graded(grade: str, today: datetime.date) -> Q:
+    return Q(valid_grade=grade, valid_grade_until__gt=today)
+
+
+def _ungraded(today: datetime.date) -> Q:
+    return Q(valid_grade="") | Q(valid_grade_until__isnull=True) | Q(valid_grade_until__lte=today)
+
+
+CREDIT_LIST = Case(
+    When(on_serious_list=True, then=Value(CreditList.SERIOUS.value)),
+    When(on_abnormal_list=True, then=Value(CreditList.ABNORMAL.value)),
+    default=Value(None),
+    output_field=CharField(null=True),
+)
 
 
 def _annotate_org(queryset: QuerySet) -> QuerySet:
-    return queryset.annotate(
-        current_grade=_current_grade_subquery(timezone.localdate()),
-        on_serious_list=_active_credit(CreditList.SERIOUS),
-        on_abnormal_list=_active_credit(CreditList.ABNORMAL),
-    ).annotate(
-        credit_list=Case(
-            When(on_serious_list=True, then=Value(CreditList.SERIOUS.value)),
-            When(on_abnormal_list=True, then=Value(CreditList.ABNORMAL.value)),
-            default=Value(None),
-            output_field=CharField(null=True),
-        )
-    )
+    """``current_grade`` and ``credit_list`` from the organization's own list columns (no sub-query per row)."""
+    return queryset.annotate(current_grade=_current_grade(timezone.localdate()), credit_list=CREDIT_LIST)
 
 
 def _visible_organizations(user) -> QuerySet[Organization]:
@@ -132,9 +127,9 @@ def organization_list(*, user, filters: dict | None = None) -> QuerySet[Organiza
         )
     grade = filters.get("grade")
     if grade == "none":
-        queryset = queryset.filter(current_grade__isnull=True)
+        queryset = queryset.filter(_ungraded(timezone.localdate()))
     elif grade:
-        queryset = queryset.filter(current_grade=grade)
+        queryset = queryset.filter(_graded(grade, timezone.localdate()))
     credit = filters.get("credit")
     # List membership, so an organization on both lists is found under either.
     if credit == CreditList.SERIOUS:
@@ -200,14 +195,12 @@ def organization_stats(*, user, region=None) -> dict:
         for row in OrganizationDomain.objects.filter(organization__in=base.values("pk"))
         .values("domain").annotate(n=Count("organization_id", distinct=True)).order_by()
     }
-    by_grade = grouped(base.annotate(grade=_current_grade_subquery(timezone.localdate())), "grade")
-    on_serious = _active_credit(CreditList.SERIOUS)
-    on_abnormal = _active_credit(CreditList.ABNORMAL)
+    by_grade = grouped(base.annotate(grade=_current_grade(timezone.localdate())), "grade")
     totals = base.aggregate(
         total=Count("pk"),
-        serious=Count("pk", filter=Q(on_serious)),
-        abnormal=Count("pk", filter=Q(on_abnormal)),
-        clean=Count("pk", filter=~Q(on_serious) & ~Q(on_abnormal)),
+        serious=Count("pk", filter=Q(on_serious_list=True)),
+        abnormal=Count("pk", filter=Q(on_abnormal_list=True)),
+        clean=Count("pk", filter=Q(on_serious_list=False, on_abnormal_list=False)),
     )
     return {
         "total": totals["total"],

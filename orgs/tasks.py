@@ -26,6 +26,16 @@ def apply_credit_rules(*, tenant_id: int, today: str | None = None) -> dict:
     return credit_rules_apply(tenant=Tenant.objects.get(pk=tenant_id), today=day)
 
 
+@shared_task(base=TenantTask, name="orgs.check_list_flags", autoretry_for=(OperationalError,),
+             retry_backoff=True, max_retries=5)
+def check_list_flags(*, tenant_id: int) -> dict:
+    """The daily consistency check of the organizations' grade and credit-list columns for one tenant."""
+    from governance.models import Tenant
+    from orgs.services import organization_flags_check
+
+    return {"fixed": organization_flags_check(tenant=Tenant.objects.get(pk=tenant_id))}
+
+
 @shared_task(base=TenantTask, name="orgs.open_campaign")
 def open_campaign(*, tenant_id: int, year: int, due_date: str, actor_id: int | None = None) -> dict:
     """Open the annual-report campaign of ``year`` (idempotent: safe to retry)."""

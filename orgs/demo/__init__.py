@@ -46,6 +46,7 @@ from orgs.models import (
     OrgMembership,
     OrgStatus,
 )
+from orgs.services.list_flags import organization_refresh_flags
 
 DEMO_COUNTS = {"hengyang": 300, "zhuzhou": 60}
 DEMO_ORG_USERS = {"hengyang": "hy_org", "zhuzhou": "zz_org"}
@@ -207,6 +208,7 @@ def seed_organizations(*, tenant: Tenant, count: int, seed: int = DEFAULT_SEED, 
         result.annual_reports = _seed_reports(rng, tenant, organizations, today)
         result.grades = _seed_grades(rng, tenant, organizations, today)
         result.credit_records = _seed_credit(rng, tenant, organizations, today)
+        organization_refresh_flags(org_ids=[org.pk for org in organizations])
         result.organizations = len(organizations)
         result.domains = len(domain_rows)
         result.filings = len(filing_rows)

@@ -71,6 +71,10 @@ class PartyCoverage(models.TextChoices):
     NONE = "none", _("Not covered")  # 未覆盖
 
 
+# Written only by orgs.services.list_flags (see Organization.save).
+LIST_COLUMNS = frozenset({"valid_grade", "valid_grade_until", "on_abnormal_list", "on_serious_list"})
+
+
 class Organization(TenantOwnedModel):
     """A social organization in the registry (社会组织)."""
 
@@ -102,6 +106,14 @@ class Organization(TenantOwnedModel):
                                        help_text=_("Codes of FundingSource."))
     party_coverage = models.CharField(_("Party coverage"), max_length=16, choices=PartyCoverage.choices,
                                       blank=True, default=PartyCoverage.UNKNOWN)
+    # List columns (issue 8): copies of the valid evaluation grade and of the active credit-list entries, kept by
+    # orgs.services.list_flags.organization_refresh_flags in the services that change them (checked daily), so
+    # a list reads them from the row instead of running sub-queries per row. ``current_grade`` in selectors
+    # is ``valid_grade`` while ``valid_grade_until`` is in the future.
+    valid_grade = models.CharField(_("valid evaluation grade"), max_length=2, blank=True, editable=False)
+    valid_grade_until = models.DateField(_("valid grade expires"), null=True, blank=True, editable=False)
+    on_abnormal_list = models.BooleanField(_("on the abnormal activities list"), default=False, editable=False)
+    on_serious_list = models.BooleanField(_("on the serious dishonesty list"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -127,6 +139,14 @@ class Organization(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A full save of a loaded row leaves the list columns alone: only organization_refresh_flags writes them,
+        # so an instance read before a grade or credit change cannot write the old values back.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name not in LIST_COLUMNS]
+        super().save(*args, **kwargs)
 
     def clean(self):
         # The admin and every service share the GB 32100 / kind rules (orgs.validation).

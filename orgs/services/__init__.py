@@ -39,6 +39,7 @@ from orgs.services.credit_rules import (
 )
 from orgs.services.filings import FILING_FIELDS, filing_submit, filing_transition
 from orgs.services.grades import grade_award, grade_bands_set
+from orgs.services.list_flags import organization_flags_check, organization_refresh_flags
 from orgs.services.memberships import membership_add, membership_check, membership_remove
 from orgs.services.organizations import (
     KEY_DATA_FIELDS,
@@ -62,6 +63,7 @@ __all__ = [
     "campaign_open", "change_request_decide", "credit_add", "credit_apply_rectification", "credit_remove",
     "credit_rules_apply", "credit_verify_rectification", "filing_submit", "filing_transition", "grade_award",
     "grade_bands_set", "membership_add", "membership_check", "membership_remove", "organization_create",
-    "organization_set_party_coverage", "organization_set_status",
+    "organization_flags_check", "organization_refresh_flags", "organization_set_party_coverage",
+    "organization_set_status",
     "organization_update", "portal_update", "report_attachment_add",
 ]

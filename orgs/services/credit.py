@@ -28,6 +28,7 @@ from orgs.models import (
 )
 from orgs.permissions import can_apply_rectification, can_manage_credit
 from orgs.services._common import _as_date, _not_in_future, _required_text
+from orgs.services.list_flags import organization_refresh_flags
 
 SERIOUS_REMOVAL_YEARS = 2
 
@@ -62,6 +63,7 @@ def credit_add(*, actor, organization: Organization, list_type: str, reason: str
     record.full_clean()
     record.save()
     audit_record(actor=actor, action="credit.add", obj=record, changes=snapshot(record))
+    organization_refresh_flags(org_ids=[record.organization_id])
     signals.send_credit_listed([record], actor=actor)
     notifications.credit_listed(records=[record], actor=actor)
     return record
@@ -111,6 +113,7 @@ def credit_remove(*, actor, record: CreditRecord, removed_on, reason: str) -> Cr
     record.save(update_fields=["removed_on", "removal_reason", "removed_by"])
     audit_record(actor=actor, action="credit.remove", obj=record,
                  changes={"removed_on": removed_on, "removal_reason": reason})
+    organization_refresh_flags(org_ids=[record.organization_id])
     notifications.credit_removed(records=[record], actor=actor)
     return record
 

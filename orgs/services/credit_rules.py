@@ -27,6 +27,7 @@ from orgs.models import (
     ReportStatus,
 )
 from orgs.services._common import _as_date
+from orgs.services.list_flags import organization_refresh_flags
 
 # Days before expiry when the daily job flags a grade for re-evaluation.
 GRADE_EXPIRY_WARNING_DAYS = 90
@@ -180,6 +181,7 @@ def _rule_grades(tenant, today: datetime.date) -> tuple[int, int]:
     for grade in expired:
         grade.status = GradeStatus.EXPIRED
     EvaluationGrade.objects.bulk_update(expired, ["status"])
+    organization_refresh_flags(org_ids=[grade.organization_id for grade in expired])
     audit_record_many(actor=None, tenant=tenant, action="grade.expire", objs=expired, changes=lambda g: {
         "status": [GradeStatus.VALID.value, GradeStatus.EXPIRED.value], "expires_date": g.expires_date,
     })
@@ -216,6 +218,7 @@ def credit_rules_apply(*, tenant, today: datetime.date) -> dict[str, int]:
     notifications.credit_listed(records=[*changed["listed_overdue"], *changed["moved_to_serious"]])
     notifications.credit_removed(records=[*changed["removed_verified"], *changed["removed_no_rectification"],
                                           *changed["removed_deregistered"]])
+    organization_refresh_flags(org_ids=[record.organization_id for records in changed.values() for record in records])
     counts = {key: len(records) for key, records in changed.items()}
     counts["grades_expired"], counts["grades_flagged"] = _rule_grades(tenant, today)
     return counts

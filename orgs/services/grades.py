@@ -14,6 +14,7 @@ from orgs.models import EvaluationGrade, GradeBand, GradeStatus, Organization
 from orgs.permissions import can_award_grade, can_configure_grades
 from orgs.selectors import GRADE_ORDER, grade_bands, grade_eligibility, grade_for_score
 from orgs.services._common import _as_date, _not_in_future
+from orgs.services.list_flags import organization_refresh_flags
 
 
 @transaction.atomic
@@ -93,4 +94,5 @@ def grade_award(*, actor, organization: Organization, score: int, awarded_date, 
         raise ConflictError(_("Another grade was awarded to this organization at the same time; "
                               "reload and try again.")) from exc
     audit_record(actor=actor, action="grade.award", obj=grade, changes=snapshot(grade))
+    organization_refresh_flags(org_ids=[organization.pk])
     return grade

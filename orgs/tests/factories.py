@@ -29,6 +29,7 @@ from orgs.models import (
     OrgStatus,
     ReportStatus,
 )
+from orgs.services.list_flags import organization_refresh_flags
 
 USCC_TYPE_FOR_KIND = {
     OrgKind.ASSOCIATION: "1",
@@ -110,6 +111,11 @@ class CreditRecordFactory(DjangoModelFactory):
     source = CreditSource.MANUAL
     listed_on = datetime.date(2024, 1, 10)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:  # the organization's list columns follow, as the services keep them
+            organization_refresh_flags(org_ids=[instance.organization_id])
+
 
 class EvaluationGradeFactory(DjangoModelFactory):
     class Meta:
@@ -121,6 +127,11 @@ class EvaluationGradeFactory(DjangoModelFactory):
     grade = "4A"
     awarded_date = datetime.date(2023, 6, 1)
     expires_date = factory.LazyAttribute(lambda o: EvaluationGrade.expiry_for(o.awarded_date))
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            organization_refresh_flags(org_ids=[instance.organization_id])
 
 
 def audit_marker() -> int:
