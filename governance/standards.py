@@ -10,6 +10,7 @@ and warnings (accept, but tell the user), so forms and the API can name exactly 
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,10 @@ USCC_AUTHORITY_TYPES = {
 
 _USCC_INDEX = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
 _ORG_CODE_INDEX = {ch: i for i, ch in enumerate(ORG_CODE_ALPHABET)}
+# Per position: character → its value times the position's weight, so a checksum is one C-level
+# ``sum(map(getitem, tables, code))`` (an import checks thousands of codes).
+_USCC_WEIGHTED = [{ch: i * w for ch, i in _USCC_INDEX.items()} for w in USCC_WEIGHTS]
+_ORG_CODE_WEIGHTED = [{ch: i * w for ch, i in _ORG_CODE_INDEX.items()} for w in ORG_CODE_WEIGHTS]
 
 
 @dataclass
@@ -53,15 +58,17 @@ class CodeCheck:
 
 
 def uscc_check_char(first17: str) -> str:
-    index = _USCC_INDEX  # a dict look-up per character, not str.index (an import checks thousands of codes)
-    total = sum(index[ch] * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError(first17)
+    total = sum(map(operator.getitem, _USCC_WEIGHTED, first17))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def org_code_check_char(first8: str) -> str:
     """GB 11714 check character of the 9-character organization code."""
-    index = _ORG_CODE_INDEX
-    total = sum(index[ch] * w for ch, w in zip(first8, ORG_CODE_WEIGHTS, strict=True))
+    if len(first8) != 8:
+        raise ValueError(first8)
+    total = sum(map(operator.getitem, _ORG_CODE_WEIGHTED, first8))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 

@@ -19,6 +19,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import Any
 
 from django.db import connection, models
@@ -137,22 +138,19 @@ def _copy_insert(model, rows, keys, tenant, now) -> list[int]:
                        [quote(table), pk_column, len(rows)])
         pks = [pk for (pk,) in cursor.fetchall()]
 
-        converters = [(field.attname, _copy_converter(field)) for field in fields]
-        constant = {name: convert(defaults[name]) for name, convert in converters if name in defaults}
-        constant["tenant_id"] = str(tenant.pk)
-        per_row = [(name, convert) for name, convert in converters if name not in constant]
-        buffer = io.StringIO()
-        write = buffer.write
-        order = [name for name, _convert in converters]
-        for pk, row in zip(pks, rows, strict=True):
-            values = dict(constant)
-            for name, convert in per_row:
-                values[name] = convert(row[name])
-            write(str(pk))
-            write("\t")
-            write("\t".join([values[name] for name in order]))
-            write("\n")
-        buffer.seek(0)
+        # Column by column: one converter per column mapped over its values (no per-cell dict look-ups),
+        # then the rows joined in C; a column the rows do not carry is one constant string.
+        cells: list[Any] = [list(map(str, pks))]
+        for field in fields:
+            name = field.attname
+            convert = _copy_converter(field)
+            if name == "tenant_id":
+                cells.append(repeat(str(tenant.pk), len(rows)))
+            elif name in defaults:
+                cells.append(repeat(convert(defaults[name]), len(rows)))
+            else:
+                cells.append(list(map(convert, [row[name] for row in rows])))
+        buffer = io.StringIO("\n".join(map("\t".join, zip(*cells, strict=True))) + "\n")
 
         columns = ", ".join([quote(pk_column), *(quote(field.column) for field in fields)])
         staging = quote(f"_import_{table}")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
 from governance.exceptions import ApplicationError
+from governance.imports.columns import RAW
 from governance.imports.importer import (
     ImportContext,
     Importer,
@@ -64,13 +65,17 @@ def validate_rows(importer: Importer, *, tenant, user, rows: Iterable[ParsedRow]
     def error(number: int, key: str, message) -> None:
         append(RowError(number, label_of(key), str(message)))
 
-    parsers = [(column.key, column.label, column.parser()) for column in importer.columns]
+    # A raw column's cell goes to ``parse_row`` as it is: no parser call for it.
+    raw_keys = [column.key for column in importer.columns if column.kind == RAW]
+    parsers = [(column.key, column.label, column.parser()) for column in importer.columns if column.kind != RAW]
     parse_row = importer.parse_row
     cleaned: list[dict[str, Any]] = []
     done = 0
     for number, raw in rows:
         clean: dict[str, Any] = {"row": number}
         get = raw.get
+        for key in raw_keys:
+            clean[key] = get(key)
         for key, label, parser in parsers:
             value, problem = parser(get(key))
             clean[key] = value
