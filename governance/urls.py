@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("regions/", views.region_list, name="region-list"),
+    path("regions/picker/", views.region_picker, name="region-picker"),
     path("regions/<int:pk>/", views.region_detail, name="region-detail"),
     path("audit/", views.audit_list, name="audit-list"),
     path("nav/badges/", views.nav_badges, name="nav-badges"),

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -80,6 +80,35 @@ def region_list(request):
         {"form": form, "page": page, "parent": parent, "query": querystring_without_page(request),
          "ancestors": _ancestors(request.user, parent) if parent else []},
     )
+
+
+@login_required
+@require_GET
+def region_picker(request):
+    """Fragments of the cascading region picker (governance.regions_picker), fetched by htmx:
+    ``?parent=<id>`` the next select (empty when the level was cleared or has no children),
+    ``?selected=<id>`` the whole chain of a search hit, ``?q=<text>`` the search hits with their path.
+    A node outside the user's jurisdiction or tenant is a 404."""
+    from governance import regions_picker as picker
+
+    options = picker.PickerOptions.from_query(request.GET)
+    top_blank, blank = picker.blank_labels(options.optional)
+    context = {"picker": {"id": options.field_id, "url": request.path, "top_blank": top_blank, "blank": blank}}
+    scope = {"user": request.user, "roles": options.roles, "max_level": options.max_level}
+    if "q" in request.GET:
+        hits = picker.picker_search(text=request.GET["q"], **scope)
+        return render(request, "includes/region_picker_results.html",
+                      {**context, "hits": hits, "searched": bool(request.GET["q"].strip())})
+    if request.GET.get("selected"):
+        region = picker.picker_region(pk=request.GET["selected"], **scope)
+        context["picker"].update(value=region.pk, top=picker.picker_levels(region=region, **scope))
+        return render(request, "includes/region_picker_cascade.html", context)
+    if not request.GET.get("parent"):
+        return HttpResponse("")
+    parent = picker.picker_region(pk=request.GET["parent"], **scope)
+    children = picker.picker_children(parent=parent, max_level=options.max_level)
+    level = picker.Level(options=children, up=parent.pk) if children else None
+    return render(request, "includes/region_picker_level.html", {**context, "level": level})
 
 
 @login_required

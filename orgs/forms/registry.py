@@ -8,12 +8,11 @@ refuse to run without an active tenant.
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import RegionLevel
-from governance.selectors import region_list, user_region_paths
+from governance.regions_picker import RegionField
 from governance.web import BootstrapFormMixin
 from orgs.filters import OrganizationFilter
 from orgs.models import FundingSource, Organization, OrganizationDomain, OrgKind, OrgStatus, ServiceDomain
@@ -21,44 +20,10 @@ from orgs.permissions import EDIT_ROLES, can_change_key_data
 from orgs.validation import identity_errors
 
 PAGE_SIZES = (20, 50, 100)
-MAX_FILTER_REGIONS = 300
-ORG_LEVELS = (RegionLevel.STREET, RegionLevel.COMMUNITY)
 # Statuses staff set by hand; "pending"/"rejected" belong to the filing workflow.
 SETTABLE_STATUSES = (OrgStatus.ACTIVE, OrgStatus.SUSPENDED, OrgStatus.DEREGISTERED, OrgStatus.REVOKED)
 
 DATE_WIDGET_ATTRS = {"type": "date"}
-
-
-def region_choices(user, *, roles=None, max_options: int | None = None) -> list:
-    """Streets and communities the user may see, grouped by street (one query).
-
-    ``roles`` narrows the choice to the subtrees where the user holds one of them (e.g. the roles that
-    may register an organization), on top of what ``region_list`` lets the user see. Beyond
-    ``max_options`` only the streets are offered (a city has thousands of communities; a street's
-    subtree filter still finds them).
-    """
-    queryset = region_list(user=user).filter(level__in=ORG_LEVELS)
-    if roles is not None:
-        condition = Q(pk__in=[])
-        for path in user_region_paths(user, roles):
-            condition |= Q(path__startswith=path)
-        queryset = queryset.filter(condition)
-    rows = list(queryset.order_by("path").values_list("pk", "name", "level", "parent_id", "parent__name"))
-    if max_options is not None and len(rows) > max_options:
-        rows = [row for row in rows if row[2] == RegionLevel.STREET]
-    # Keyed by the street's id: two streets of a city may share a name.
-    groups: dict[int, tuple[str, list]] = {}
-    for pk, name, level, parent_id, parent_name in rows:
-        is_street = level == RegionLevel.STREET
-        _group, items = groups.setdefault(pk if is_street else parent_id, (name if is_street else parent_name, []))
-        items.append((pk, name, is_street))
-    if len(groups) == 1:
-        # One street: a flat list, its communities indented under it.
-        _name, items = next(iter(groups.values()))
-        return [(pk, name if is_street else f"— {name}") for pk, name, is_street in items]
-    if all(len(items) == 1 and items[0][2] for _name, items in groups.values()):
-        return [(items[0][0], items[0][1]) for _name, items in groups.values()]  # streets only
-    return [(group_name, [(pk, name) for pk, name, _street in items]) for group_name, items in groups.values()]
 
 
 class OrganizationFilterForm(forms.Form):
@@ -74,10 +39,10 @@ class OrganizationFilterForm(forms.Form):
         page_size = self.fields.pop("page_size")
         self.fields.update(filter_form.fields)
         self.fields["page_size"] = page_size
-        self.fields["region"] = forms.TypedChoiceField(
-            label=filter_form.fields["region"].label, required=False, coerce=int, empty_value=None,
-            choices=[("", _("All regions")), *region_choices(user, max_options=MAX_FILTER_REGIONS)],
-        )
+        # The cascading picker, any level down to communities (organizations sit no lower); the
+        # subtree of the chosen node is listed. Its id stays the ``region`` query parameter.
+        self.fields["region"] = RegionField(label=filter_form.fields["region"].label, required=False, as_pk=True,
+                                            max_level=RegionLevel.COMMUNITY).scope(user)
         for name, field in self.fields.items():
             if getattr(field, "empty_label", None) is not None:
                 field.empty_label = _("All")  # django-filter's "---------"
@@ -112,7 +77,8 @@ class OrganizationForm(BootstrapFormMixin, forms.Form):
                                                          "class": "text-uppercase font-monospace"}))
     filing_number = forms.CharField(label=_label("filing_number"), max_length=40, required=False,
                                     help_text=_("For filed community groups without a credit code."))
-    region = forms.TypedChoiceField(label=_label("region"), coerce=int, choices=())
+    region = RegionField(label=_label("region"), min_level=RegionLevel.STREET, max_level=RegionLevel.COMMUNITY,
+                         help_text=_("The street or community where the organization is active."))
     legal_representative = forms.CharField(label=_label("legal_representative"), max_length=50)
     contact_person = forms.CharField(label=_label("contact_person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_label("contact_phone"), max_length=30, required=False,
@@ -155,7 +121,7 @@ class OrganizationForm(BootstrapFormMixin, forms.Form):
             kwargs["initial"] = self.initial_for(organization)
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["region"].choices = [("", "---------"), *region_choices(user, roles=EDIT_ROLES)]
+        self.fields["region"].scope(user, roles=EDIT_ROLES)
         self.fields["uscc"].widget.attrs.setdefault("maxlength", "18")
         self.key_data_locked = organization is not None and not can_change_key_data(user, organization)
         if self.key_data_locked:
@@ -203,7 +169,7 @@ class OrganizationForm(BootstrapFormMixin, forms.Form):
             data[name] = data[name] or 0
         return data
 
-    WIDE = ("name", "address")
+    WIDE = ("name", "address", "region")  # the picker: its selects side by side
     FULL = ("domains", "funding_sources")
     NARROW = ("staff_fulltime", "staff_social_workers", "retired_cadre_leaders", "volunteers")
 

@@ -7,12 +7,11 @@ built in ``__init__`` from the user's selectors, never at import time.
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import RegionLevel, Role
-from governance.selectors import region_list, user_region_paths
+from governance.regions_picker import RegionField
 from governance.web import BootstrapFormMixin
 from orgs.models import (
     ABNORMAL_REASONS,
@@ -57,8 +56,8 @@ class FilingFilterForm(forms.Form):
 class FilingForm(BootstrapFormMixin, forms.Form):
     """Filing application of a community group (社区社会组织备案申请)."""
 
-    region = forms.TypedChoiceField(label=_("Community or street"), coerce=int,
-                                    help_text=_("Where the group is active; the community reviews the filing first."))
+    region = RegionField(label=_("Community or street"), min_level=RegionLevel.STREET, max_level=RegionLevel.COMMUNITY,
+                         help_text=_("Where the group is active; the community reviews the filing first."))
     name = forms.CharField(label=_("Name of the group"), max_length=200)
     legal_representative = forms.CharField(label=_("Person in charge"), max_length=50)
     contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
@@ -75,27 +74,7 @@ class FilingForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only where the user may submit (filing_submit checks the same roles again).
-        paths = user_region_paths(user, SUBMIT_ROLES)
-        within = Q(pk__in=[])
-        for path in paths:
-            within |= Q(path__startswith=path)
-        regions = (region_list(user=user).filter(within, level__in=[RegionLevel.STREET, RegionLevel.COMMUNITY])
-                   .select_related("parent").order_by("path"))
-        self._regions = {region.pk: region for region in regions}
-        groups: dict[str, list] = {}
-        for region in self._regions.values():
-            street = region if region.level == RegionLevel.STREET or region.parent is None else region.parent
-            label = region.name if region is street else f"— {region.name}"
-            groups.setdefault(street.name, []).append((region.pk, label))
-        choices: list = [("", _("Choose…"))]
-        if len(groups) == 1:
-            choices += next(iter(groups.values()))
-        else:
-            choices += list(groups.items())
-        self.fields["region"].choices = choices
-
-    def clean_region(self):
-        return self._regions[self.cleaned_data["region"]]
+        self.fields["region"].scope(user, roles=SUBMIT_ROLES)
 
     def clean_volunteers(self):
         return self.cleaned_data.get("volunteers") or 0

@@ -104,7 +104,7 @@ def test_filing_form_errors_stay_on_the_form(tree_a, users, client_for):
     response = client.post(reverse("orgs:filing-create"), filing_data(tree_a, region=tree_a["community2"].pk,
                                                                       name=""), **EN)
     assert response.status_code == 200
-    assert "is-invalid" in body(response) and "Select a valid choice" in body(response)
+    assert "is-invalid" in body(response) and "outside your jurisdiction" in body(response)
     # A business rule from the service (a second filing with the same name) shows on the form too.
     client.post(reverse("orgs:filing-create"), filing_data(tree_a))
     response = client.post(reverse("orgs:filing-create"), filing_data(tree_a), **EN)
