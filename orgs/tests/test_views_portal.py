@@ -140,6 +140,7 @@ def test_the_authority_rejects_a_registered_organizations_change_with_a_reason(t
     street = client_for(users["street_a"])
     page = body(street.get(reverse("orgs:change-request-list"), **EN))
     assert "衡阳市民政局" in page and "Approve and apply" not in page and "data-confirm" not in page
+    assert "awaits the decision of the registration authority" in page
     assert street.post(decide, {"decision": "reject", "note": "x"}).status_code == 404
     with tenant_context(tree_a["tenant"]):
         assert OrgChangeRequest.objects.get(pk=change_request.pk).status == ChangeRequestStatus.PENDING
