@@ -17,3 +17,4 @@ class GovernanceAudit(models.TextChoices):
     SENSITIVE_REVEALED = "sensitive.revealed", _("View personal data in full")
     SENSITIVE_EXPORTED = "sensitive.exported", _("Export personal data in full")
     SENSITIVE_ROTATED = "sensitive.rotated", _("Re-encrypt personal data under the current key")
+    AUDIT_EXPORT = "audit.export", _("Export audit log")

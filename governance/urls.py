@@ -28,6 +28,7 @@ urlpatterns = [
     path("regions/picker/", views.region_picker, name="region-picker"),
     path("regions/<int:pk>/", views.region_detail, name="region-detail"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("audit/export.xlsx", views.audit_export, name="audit-export"),
     path("nav/badges/", views.nav_badges, name="nav-badges"),
     path("notifications/", include("governance.notifications.urls")),
     path("imports/", include("governance.imports.urls")),

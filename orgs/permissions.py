@@ -142,6 +142,22 @@ def contact_phone_for(user, org) -> str:
     return mask_value(phone, "phone")
 
 
+def can_see_contact_phone(user, org=None) -> bool:
+    """Contact phones in full: staff who maintain the organization and its own users. Read-only roles
+    (auditor, grid worker, Party officer) see them masked (``contact_phone_for``)."""
+    return org is not None and (can_edit_org(user, org) or is_member(user, org))
+
+
+def contact_phone_for(user, org) -> str:
+    """The organization's contact phone as ``user`` may see it: in full, or masked as ``138****5678``."""
+    from governance.sensitive import mask_value
+
+    phone = getattr(org, "contact_phone", "") or ""
+    if not phone or can_see_contact_phone(user, org):
+        return phone
+    return mask_value(phone, "phone")
+
+
 def can_import_orgs(user, obj=None) -> bool:
     return has_any_role(user, EDIT_ROLES)
 
@@ -214,15 +230,6 @@ def can_apply_rectification(user, record=None) -> bool:
         return False
     org = record.organization
     return is_member(user, org) or region_in_jurisdiction(user, org.region, EDIT_ROLES)
-
-
-def can_apply_credit_exit(user, record=None) -> bool:
-    """The organization applies to leave the serious list (staff may enter a paper application)."""
-    return can_apply_rectification(user, record)
-
-
-def can_decide_credit_exit(user, application=None) -> bool:
-    return application is not None and can_manage_credit(user, application.organization)
 
 
 # --- portal change requests ------------------------------------------------------------------

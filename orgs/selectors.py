@@ -21,8 +21,6 @@ from orgs.models import (
     AnnualReport,
     ChangeRequestStatus,
     Conclusion,
-    CreditExitApplication,
-    CreditExitStatus,
     CreditList,
     CreditRecord,
     Filing,
@@ -221,15 +219,34 @@ def organization_stats(*, user, region=None) -> dict:
     }
 
 
+def _organization_search(queryset: QuerySet, user, filters: dict, *, org_prefix: str = "organization__") -> QuerySet:
+    """Rows whose organization matches ``q`` (name, credit code or filing number) and lies in the subtree
+    of ``region`` (the organization list's parameters); a region the user may not see matches nothing."""
+    q = (filters.get("q") or "").strip()
+    if q:
+        queryset = queryset.filter(
+            Q(**{f"{org_prefix}name__icontains": q}) | Q(**{f"{org_prefix}uscc__startswith": q.upper()})
+            | Q(**{f"{org_prefix}filing_number__startswith": q})
+        )
+    if filters.get("region"):
+        region = _region_for_user_or_none(user, filters["region"])
+        if region is None:
+            return queryset.none()
+        queryset = queryset.filter(**{f"{org_prefix}region__path__startswith": region.path})
+    return queryset
+
+
 # --- filings ---------------------------------------------------------------------------------
 
 
-def filing_list(*, user, status: str | None = None) -> QuerySet[Filing]:
+def filing_list(*, user, status: str | None = None, filters: dict | None = None) -> QuerySet[Filing]:
+    """Filings the user may see; ``filters``: ``q`` and ``region`` as on the organization list."""
     queryset = _scope(Filing.objects.all(), user, org_prefix="organization__").select_related(
         "organization", "organization__region", "submitted_by"
     )
     if status:
         queryset = queryset.filter(status=status)
+    queryset = _organization_search(queryset, user, filters or {})
     return queryset.order_by("-submitted_at", "-id")
 
 
@@ -256,12 +273,7 @@ def annual_report_list(*, user, filters: dict | None = None) -> QuerySet[AnnualR
     for key in ("year", "status", "conclusion"):
         if filters.get(key):
             queryset = queryset.filter(**{key: filters[key]})
-    q = (filters.get("q") or "").strip()
-    if q:
-        queryset = queryset.filter(
-            Q(organization__name__icontains=q) | Q(organization__uscc__startswith=q.upper())
-            | Q(organization__filing_number__startswith=q)
-        )
+    queryset = _organization_search(queryset, user, filters)
     overdue = filters.get("overdue")
     if overdue is not None and overdue != "":
         condition = Q(due_date__lt=timezone.localdate(), status__in=[ReportStatus.OPEN, ReportStatus.RETURNED])
@@ -311,6 +323,7 @@ def credit_record_list(*, user, filters: dict | None = None) -> QuerySet[CreditR
     active = filters.get("active")
     if active is not None and active != "":
         queryset = queryset.filter(removed_on__isnull=_truthy(active))
+    queryset = _organization_search(queryset, user, filters)
     return queryset.order_by("-listed_on", "-id")
 
 
@@ -318,33 +331,17 @@ def credit_record_get_for_user(*, user, pk) -> CreditRecord:
     return get_object_for_user_or_404(credit_record_list(user=user), pk=pk)
 
 
-def credit_exit_application_list(*, user, status: str | None = None,
-                                 organization=None) -> QuerySet[CreditExitApplication]:
-    """Applications to leave the serious list the user may see (pending first, then the newest)."""
-    queryset = _scope(CreditExitApplication.objects.all(), user, org_prefix="organization__").select_related(
-        "organization", "organization__region", "record", "applied_by", "decided_by"
-    )
-    if status:
-        queryset = queryset.filter(status=status)
-    if organization is not None:
-        queryset = queryset.filter(organization_id=getattr(organization, "pk", organization))
-    pending_first = Case(When(status=CreditExitStatus.PENDING, then=Value(0)), default=Value(1))
-    return queryset.order_by(pending_first, "-applied_at", "-id")
-
-
-def credit_exit_application_get_for_user(*, user, pk) -> CreditExitApplication:
-    return get_object_for_user_or_404(credit_exit_application_list(user=user), pk=pk)
-
-
 # --- portal change requests ------------------------------------------------------------------
 
 
-def change_request_list(*, user, status: str | None = None) -> QuerySet[OrgChangeRequest]:
+def change_request_list(*, user, status: str | None = None, filters: dict | None = None) -> QuerySet[OrgChangeRequest]:
+    """Change requests the user may see; ``filters``: ``q`` and ``region`` as on the organization list."""
     queryset = _scope(OrgChangeRequest.objects.all(), user, org_prefix="organization__").select_related(
         "organization", "organization__region", "requested_by", "decided_by"
     )
     if status:
         queryset = queryset.filter(status=status)
+    queryset = _organization_search(queryset, user, filters or {})
     return queryset.order_by("-requested_at", "-id")
 
 

@@ -17,9 +17,10 @@ def sortable_th(sorting, key: str, label: str = "", css: str = ""):
 
 
 @register.inclusion_tag("includes/sort_menu.html")
-def sort_menu(sorting):
+def sort_menu(sorting, always: bool = False):
+    """The sort as a menu: on phones only (under a table), or ``always`` (a list of cards has no header)."""
     active = next((column for column in sorting.columns.values() if column.active), None)
-    return {"sorting": sorting, "active": active, "columns": list(sorting.columns.values())}
+    return {"sorting": sorting, "active": active, "columns": list(sorting.columns.values()), "always": always}
 
 
 @register.inclusion_tag("includes/sort_hidden.html")

@@ -16,15 +16,7 @@ from governance.selectors import region_get_for_user
 from orgs import permissions, selectors, services
 from orgs.api import serializers as s
 from orgs.filters import FilingFilter, OrganizationFilter, StatsFilter
-from orgs.models import (
-    AnnualReport,
-    CreditExitApplication,
-    CreditRecord,
-    EvaluationGrade,
-    Filing,
-    Organization,
-    ReportAttachment,
-)
+from orgs.models import AnnualReport, CreditRecord, EvaluationGrade, Filing, Organization, ReportAttachment
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
 
@@ -57,14 +49,15 @@ class OrganizationListCreateView(SchemaSafeMixin, generics.ListAPIView):
         domains = fields.pop("domains", [])
         organization = services.organization_create(actor=request.user, region=region, domains=domains, **fields)
         organization = selectors.organization_get_for_user(user=request.user, pk=organization.pk)
-        return Response(s.OrganizationOutputSerializer(organization).data, status=status.HTTP_201_CREATED)
+        return Response(s.OrganizationOutputSerializer(organization, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["orgs"])
 class OrganizationDetailView(APIView):
     @extend_schema(responses={200: s.OrganizationOutputSerializer, **ERRORS})
     def get(self, request, pk):
-        return Response(s.OrganizationOutputSerializer(_organization(request, pk)).data)
+        return Response(s.OrganizationOutputSerializer(_organization(request, pk), context={"request": request}).data)
 
     @extend_schema(request=s.OrganizationUpdateSerializer,
                    responses={200: s.PortalUpdateResultSerializer, **ERRORS})
@@ -87,7 +80,7 @@ class OrganizationDetailView(APIView):
             raise PermissionDenied
         organization = _organization(request, pk)
         return Response({
-            "organization": s.OrganizationOutputSerializer(organization).data,
+            "organization": s.OrganizationOutputSerializer(organization, context={"request": request}).data,
             "change_request_id": change_request.pk if change_request else None,
             "pending_changes": change_request.changes if change_request else {},
         })
@@ -104,7 +97,7 @@ class OrganizationStatusView(APIView):
         data = s.StatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.organization_set_status(actor=request.user, organization=organization, **data.validated_data)
-        return Response(s.OrganizationOutputSerializer(_organization(request, pk)).data)
+        return Response(s.OrganizationOutputSerializer(_organization(request, pk), context={"request": request}).data)
 
 
 @extend_schema(tags=["orgs"], responses={200: s.StatsOutputSerializer, **ERRORS}, parameters=[
@@ -225,49 +218,6 @@ class CreditRecordListView(SchemaSafeMixin, generics.ListAPIView):
 
 
 @extend_schema(tags=["orgs"])
-class CreditExitListView(SchemaSafeMixin, generics.ListAPIView):
-    """Applications to leave the serious dishonesty list (移出严重违法失信名单申请) of one organization."""
-
-    model = CreditExitApplication
-    serializer_class = s.CreditExitOutputSerializer
-    filter_backends: list = []
-
-    def get_scoped_queryset(self):
-        organization = _organization(self.request, self.kwargs["pk"])
-        return selectors.credit_exit_application_list(user=self.request.user, organization=organization)
-
-    @extend_schema(request=s.CreditExitInputSerializer, responses={201: s.CreditExitOutputSerializer, **ERRORS})
-    def post(self, request, pk):
-        """Apply (today) for one open serious-list entry; a refusal says why (``extra.earliest``: the date it
-        becomes possible; ``extra.unfulfilled``: the moved entries whose obligation is outstanding)."""
-        organization = _organization(request, pk)
-        data = s.CreditExitInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = get_object_or_404(CreditRecord.objects.filter(organization=organization),
-                                   pk=data.validated_data["record"])
-        application = services.credit_exit_apply(actor=request.user, record=record,
-                                                 statement=data.validated_data["statement"])
-        return Response(s.CreditExitOutputSerializer(application).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(tags=["orgs"])
-class CreditExitDecideView(APIView):
-    @extend_schema(request=s.CREDIT_EXIT_DECIDE_SCHEMA, responses={200: s.CreditExitOutputSerializer, **ERRORS})
-    def post(self, request, pk):
-        """Staff approve (the entry is removed today) or refuse with a reason."""
-        application = selectors.credit_exit_application_get_for_user(user=request.user, pk=pk)
-        if not permissions.can_decide_credit_exit(request.user, application):
-            raise PermissionDenied  # the organization sees its application but does not decide it
-        data = s.CreditExitDecideInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.credit_exit_decide(actor=request.user, application=application,
-                                    approve=data.validated_data["decision"] == "approve",
-                                    note=data.validated_data["note"])
-        application = selectors.credit_exit_application_get_for_user(user=request.user, pk=pk)
-        return Response(s.CreditExitOutputSerializer(application).data)
-
-
-@extend_schema(tags=["orgs"])
 class FilingListCreateView(SchemaSafeMixin, generics.ListAPIView):
     """Filing applications (备案) of community groups."""
 
@@ -291,7 +241,8 @@ class FilingListCreateView(SchemaSafeMixin, generics.ListAPIView):
         filing = services.filing_submit(actor=request.user, region=region, domains=fields.pop("domains", []),
                                         **fields)
         filing = selectors.filing_get_for_user(user=request.user, pk=filing.pk)
-        return Response(s.FilingOutputSerializer(filing).data, status=status.HTTP_201_CREATED)
+        return Response(s.FilingOutputSerializer(filing, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["orgs"])
@@ -302,4 +253,5 @@ class FilingTransitionView(APIView):
         data = s.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.filing_transition(actor=request.user, filing=filing, **data.validated_data)
-        return Response(s.FilingOutputSerializer(selectors.filing_get_for_user(user=request.user, pk=pk)).data)
+        filing = selectors.filing_get_for_user(user=request.user, pk=pk)
+        return Response(s.FilingOutputSerializer(filing, context={"request": request}).data)

@@ -8,18 +8,28 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
 
+from governance.web import SortKey, sort_queryset
 from orgs import permissions, selectors, services
+from orgs.audit import OrgsAudit
+from orgs.exporting import campaign_columns, list_export
 from orgs.forms.workflow import CampaignOpenForm
 from orgs.models import ReportStatus
 from orgs.views.helpers import is_registry_staff, require, service_errors, subnav
 
+CAMPAIGN_SORTS = {
+    "year": SortKey(gettext_lazy("Year"), "year"),
+    "due": SortKey(gettext_lazy("Due date"), "due_date"),
+}
 
-def _campaign_page(request, form):
-    require(is_registry_staff(request.user))
-    campaigns = list(selectors.campaign_list(user=request.user))
+
+def _campaigns(request) -> tuple[list, object]:
+    """The campaigns, sorted, each with the counts of the user's jurisdiction (the page and its export)."""
+    queryset, sorting = sort_queryset(request, selectors.campaign_list(user=request.user).select_related("opened_by"),
+                                      allowed=CAMPAIGN_SORTS, default="-year")
+    campaigns = list(queryset)
     reports = selectors.annual_report_list(user=request.user)
     by_year: dict[int, dict] = {}
     for row in reports.values("year", "status").annotate(n=Count("id")).order_by():
@@ -35,8 +45,14 @@ def _campaign_page(request, form):
                                   for code, label in ReportStatus.choices]
         campaign.total_in_scope = sum(counts.values())
         campaign.overdue_count = overdue.get(campaign.year, 0)
+    return campaigns, sorting
+
+
+def _campaign_page(request, form):
+    require(is_registry_staff(request.user))
+    campaigns, sorting = _campaigns(request)
     return render(request, "orgs/workflow/campaign_list.html", {
-        "campaigns": campaigns, "form": form, "today": timezone.localdate(),
+        "campaigns": campaigns, "form": form, "today": timezone.localdate(), "sorting": sorting,
         "can_open": permissions.can_open_campaign(request.user),
         "subnav": subnav(request.user, "orgs:campaign-list"),
     })
@@ -46,6 +62,17 @@ def _campaign_page(request, form):
 def campaign_list(request):
     form = CampaignOpenForm() if permissions.can_open_campaign(request.user) else None
     return _campaign_page(request, form)
+
+
+@login_required
+@require_GET
+def campaign_export(request):
+    """The campaigns with the counts of the user's jurisdiction, as an Excel workbook, audited."""
+    require(is_registry_staff(request.user))
+    campaigns, sorting = _campaigns(request)
+    return list_export(request, rows=campaigns, columns=campaign_columns(), title="年报工作",
+                       action=OrgsAudit.CAMPAIGN_EXPORT, filters={"sort": sorting.key},
+                       object_repr=_("Annual report campaign export"))
 
 
 @login_required

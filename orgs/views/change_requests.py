@@ -8,10 +8,15 @@ from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from governance.views import paginate, querystring_without_page
+from governance.web import SortKey, sort_queryset
 from orgs import permissions, selectors, services
+from orgs.audit import OrgsAudit
+from orgs.exporting import CHANGE_REQUEST_COLUMNS, EXPORT_CHUNK, list_export
+from orgs.forms.lists import ChangeRequestListForm
 from orgs.forms.workflow import ChangeRequestDecideForm
 from orgs.models import ChangeRequestStatus
 from orgs.views.helpers import (
@@ -19,6 +24,8 @@ from orgs.views.helpers import (
     form_error_text,
     is_registry_staff,
     key_field_labels,
+    organization_sort,
+    requested_status,
     require,
     safe_next,
     service_errors,
@@ -26,15 +33,36 @@ from orgs.views.helpers import (
     subnav,
 )
 
+CHANGE_REQUEST_SORTS = {
+    "pending": SortKey(gettext_lazy("Pending first"), "pending_last", "-requested_at"),
+    "requested": SortKey(gettext_lazy("Requested"), "requested_at"),
+    "organization": organization_sort(gettext_lazy("Organization")),
+    "region": SortKey(gettext_lazy("Region"), "organization__region__path"),
+    "decided": SortKey(gettext_lazy("Decided"), "decided_at"),
+}
+
+
+def _change_requests(request, *, tabs: bool = True):
+    """The list's form, status, tabs and the filtered, sorted requests (the page; the export without tabs)."""
+    form = ChangeRequestListForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    if tabs:
+        status, tabs = status_tabs(request, selectors.change_request_list(user=request.user, filters=filters),
+                                   ChangeRequestStatus)
+    else:
+        status, tabs = requested_status(request, ChangeRequestStatus), []
+    queryset = selectors.change_request_list(user=request.user, status=status or None, filters=filters).annotate(
+        pending_last=Case(When(status=ChangeRequestStatus.PENDING, then=Value(0)), default=Value(1),
+                          output_field=IntegerField()))
+    queryset, sorting = sort_queryset(request, queryset, allowed=CHANGE_REQUEST_SORTS, default="pending")
+    return form, {**filters, "status": status, "sort": sorting.key}, tabs, queryset, sorting
+
 
 @login_required
 def change_request_list(request):
     require(is_registry_staff(request.user))
-    status, tabs = status_tabs(request, selectors.change_request_list(user=request.user), ChangeRequestStatus)
-    queryset = selectors.change_request_list(user=request.user, status=status or None).order_by(
-        Case(When(status=ChangeRequestStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        "-requested_at", "-id",
-    )
+    form, filters, tabs, queryset, sorting = _change_requests(request)
+    status = filters["status"]
     page = paginate(request, queryset)
     for change_request in page.object_list:
         change_request.rows = change_rows(change_request)
@@ -42,9 +70,20 @@ def change_request_list(request):
                                      and permissions.can_decide_change_request(request.user, change_request))
     return render(request, "orgs/workflow/change_request_list.html", {
         "page": page, "tabs": tabs, "status": status, "query": querystring_without_page(request),
-        "next": request.get_full_path(), "key_fields": key_field_labels(),
+        "next": request.get_full_path(), "key_fields": key_field_labels(), "form": form, "sorting": sorting,
         "subnav": subnav(request.user, "orgs:change-request-list"),
     })
+
+
+@login_required
+@require_GET
+def change_request_export(request):
+    """Every change request of the filtered, sorted list as an Excel workbook, audited."""
+    require(is_registry_staff(request.user))
+    _form, filters, _tabs, queryset, _sorting = _change_requests(request, tabs=False)
+    return list_export(request, rows=queryset.iterator(chunk_size=EXPORT_CHUNK), columns=CHANGE_REQUEST_COLUMNS,
+                       title="变更申请", action=OrgsAudit.CHANGE_REQUEST_EXPORT, filters=filters,
+                       object_repr=_("Change request list export"))
 
 
 @login_required

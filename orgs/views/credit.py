@@ -8,15 +8,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from governance.views import paginate, querystring_without_page
+from governance.web import SortKey
 from orgs import permissions, selectors, services
-from orgs.forms.workflow import CreditAddForm, CreditFilterForm, CreditRectifyForm, CreditRemoveForm
+from orgs.audit import OrgsAudit
+from orgs.exporting import CREDIT_COLUMNS, EXPORT_CHUNK, list_export
+from orgs.forms.lists import CreditListForm
+from orgs.forms.workflow import CreditAddForm, CreditRectifyForm, CreditRemoveForm
 from orgs.models import CreditList
 from orgs.views.helpers import (
+    filtered_sorted,
     is_registry_staff,
     mark_credit_actions,
+    organization_sort,
     organization_url,
     require,
     safe_next,
@@ -25,20 +32,45 @@ from orgs.views.helpers import (
     uses_registry,
 )
 
+CREDIT_SORTS = {
+    "organization": organization_sort(gettext_lazy("Organization")),
+    "list": SortKey(gettext_lazy("List"), "list_type"),
+    "reason": SortKey(gettext_lazy("Reason"), "reason"),
+    "listed": SortKey(gettext_lazy("Listed on"), "listed_on"),
+    "decision": SortKey(gettext_lazy("Decision number"), "decision_number"),
+    "state": SortKey(gettext_lazy("State"), "-removed_on"),
+}
+
+
+def _credit_records(request):
+    """The list's form, filters and the filtered, sorted entries (the page and its export)."""
+    return filtered_sorted(request, CreditListForm, selectors.credit_record_list, sorts=CREDIT_SORTS,
+                           default="-listed")
+
 
 @login_required
 def credit_list(request):
     require(uses_registry(request.user))
-    form = CreditFilterForm(request.GET or None)
-    filters = dict(form.cleaned_data) if form.is_valid() else {}
-    page = paginate(request, selectors.credit_record_list(user=request.user, filters=filters))
+    form, _filters, queryset, sorting = _credit_records(request)
+    page = paginate(request, queryset)
     for record in page.object_list:
         mark_credit_actions(request.user, record)
     return render(request, "orgs/workflow/credit_list.html", {
-        "form": form, "page": page, "query": querystring_without_page(request),
+        "form": form, "page": page, "query": querystring_without_page(request), "sorting": sorting,
         "today": timezone.localdate(), "next": request.get_full_path(),
-        "subnav": subnav(request.user, "orgs:credit-list"), "show_exit_link": is_registry_staff(request.user),
+        "subnav": subnav(request.user, "orgs:credit-list"),
     })
+
+
+@login_required
+@require_GET
+def credit_export(request):
+    """Every entry of the filtered, sorted list as an Excel workbook, audited."""
+    require(uses_registry(request.user))
+    _form, filters, queryset, _sorting = _credit_records(request)
+    return list_export(request, rows=queryset.iterator(chunk_size=EXPORT_CHUNK), columns=CREDIT_COLUMNS,
+                       title="信用名单", action=OrgsAudit.CREDIT_EXPORT, filters=filters,
+                       object_repr=_("Credit list export"))
 
 
 @login_required

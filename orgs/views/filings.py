@@ -7,15 +7,21 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from governance.views import paginate, querystring_without_page
+from governance.web import SortKey, sort_queryset
 from orgs import permissions, selectors, services
+from orgs.audit import OrgsAudit
+from orgs.exporting import EXPORT_CHUNK, filing_columns, list_export
+from orgs.forms.lists import FilingListForm
 from orgs.forms.workflow import FilingForm, FilingTransitionForm
 from orgs.models import FilingStatus
 from orgs.views.helpers import (
     history,
+    organization_sort,
     organization_url,
+    requested_status,
     require,
     service_errors,
     status_tabs,
@@ -24,19 +30,51 @@ from orgs.views.helpers import (
 )
 from orgs.workflows import FILING_WORKFLOW
 
+FILING_SORTS = {
+    "organization": organization_sort(gettext_lazy("Group")),
+    "region": SortKey(gettext_lazy("Community or street"), "organization__region__path"),
+    "person": SortKey(gettext_lazy("Person in charge"), "organization__legal_representative"),
+    "submitted": SortKey(gettext_lazy("Submitted"), "submitted_at"),
+    "status": SortKey(gettext_lazy("Status"), "status"),
+}
+
+
+def _filings(request, *, tabs: bool = True):
+    """The list's form, status, tabs and the filtered, sorted filings (the page; the export without tabs)."""
+    form = FilingListForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    if tabs:
+        status, tabs = status_tabs(request, selectors.filing_list(user=request.user, filters=filters), FilingStatus)
+    else:
+        status, tabs = requested_status(request, FilingStatus), []
+    queryset = selectors.filing_list(user=request.user, status=status or None, filters=filters)
+    queryset, sorting = sort_queryset(request, queryset, allowed=FILING_SORTS, default="-submitted")
+    return form, {**filters, "status": status, "sort": sorting.key}, tabs, queryset, sorting
+
 
 @login_required
 def filing_list(request):
     require(uses_registry(request.user))
-    status, tabs = status_tabs(request, selectors.filing_list(user=request.user), FilingStatus)
-    page = paginate(request, selectors.filing_list(user=request.user, status=status or None))
+    form, filters, tabs, queryset, sorting = _filings(request)
+    page = paginate(request, queryset)
     for filing in page.object_list:
         filing.needs_action = bool(FILING_WORKFLOW.allowed_targets(filing, request.user))
     return render(request, "orgs/workflow/filing_list.html", {
-        "page": page, "tabs": tabs, "status": status, "query": querystring_without_page(request),
-        "can_submit": permissions.can_submit_filing(request.user),
+        "form": form, "page": page, "tabs": tabs, "status": filters["status"], "sorting": sorting,
+        "query": querystring_without_page(request), "can_submit": permissions.can_submit_filing(request.user),
         "subnav": subnav(request.user, "orgs:filing-list"),
     })
+
+
+@login_required
+@require_GET
+def filing_export(request):
+    """Every filing of the filtered, sorted list (not only one page) as an Excel workbook, audited."""
+    require(uses_registry(request.user))
+    _form, filters, _tabs, queryset, _sorting = _filings(request, tabs=False)
+    return list_export(request, rows=queryset.iterator(chunk_size=EXPORT_CHUNK),
+                       columns=filing_columns(request.user), title="备案申请", action=OrgsAudit.FILING_EXPORT,
+                       filters=filters, object_repr=_("Filing list export"))
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.models.accounts import Role
-from governance.web import apply_errors, error_text, require_or_404, service_errors  # noqa: F401  (re-exported)
+from governance.web import SortKey, apply_errors, error_text, require_or_404, service_errors, sort_queryset  # noqa: F401  (re-exported)
 from governance.workflows import status_history
 from orgs import permissions, services
 from orgs.models import NO_RECTIFICATION_REASONS, AnnualReport, CreditList, Organization, ReportStatus
@@ -138,11 +138,30 @@ def mark_report(user, report: AnnualReport, today) -> None:
     report.show_submit = REPORT_WORKFLOW.can(report, ReportStatus.SUBMITTED, user)
 
 
+def organization_sort(label) -> SortKey:
+    """The sort of a workflow list by its organization's name, in pinyin order (governance.pinyin)."""
+    return SortKey(label, "organization__name_pinyin", "organization__name")
+
+
+def filtered_sorted(request, form_class, select, *, sorts: dict, default: str):
+    """A list's filter form, its valid filters with the sort (what an export audits) and the rows:
+    ``select(user=..., filters=...)`` sorted by the whitelisted ``?sort=`` (``governance.web.sort_queryset``)."""
+    form = form_class(request.GET or None, user=request.user)
+    filters = form.filters()
+    queryset, sorting = sort_queryset(request, select(user=request.user, filters=filters), allowed=sorts,
+                                      default=default)
+    return form, {**filters, "sort": sorting.key}, queryset, sorting
+
+
+def requested_status(request, choices) -> str:
+    """The ``?status=`` asked for if it is one of ``choices``, else "" (all)."""
+    status = request.GET.get("status") or ""
+    return status if status in choices.values else ""
+
+
 def status_tabs(request, queryset, choices) -> tuple[str, list[dict]]:
     """The ``?status=`` asked for (or "") and one tab per status with its count (one grouped query)."""
-    status = request.GET.get("status") or ""
-    if status not in choices.values:
-        status = ""
+    status = requested_status(request, choices)
     counts = {row["status"]: row["n"] for row in queryset.values("status").annotate(n=Count("id")).order_by()}
     tabs = [{"code": "", "label": _("All"), "count": sum(counts.values()), "active": not status}]
     tabs += [{"code": code, "label": label, "count": counts.get(code, 0), "active": status == code}

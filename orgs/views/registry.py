@@ -122,13 +122,13 @@ def organization_list(request):
 def organization_export(request):
     """Every row of the filtered list (not only one page) as an Excel workbook, streamed and audited."""
     from governance.imports.exporting import export_filename, export_response
-    from orgs.exporting import EXPORT_COLUMNS, SHEET_TITLE, export_rows
+    from orgs.exporting import SHEET_TITLE, export_columns, export_rows
 
     require(is_registry_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     queryset, sorting = _sorted_organizations(request, filters)
-    return export_response(actor=request.user, rows=export_rows(queryset), columns=EXPORT_COLUMNS,
+    return export_response(actor=request.user, rows=export_rows(queryset), columns=export_columns(request.user),
                            filename=export_filename(_("Social organizations")), action="organization.export",
                            filters={**filters, "sort": sorting.key}, sheet_title=SHEET_TITLE,
                            object_repr=_("Organization list export"))

@@ -11,26 +11,32 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from governance.exceptions import ApplicationError
 from governance.views import paginate, querystring_without_page
+from governance.web import SortKey
 from orgs import permissions, selectors, services
+from orgs.audit import OrgsAudit
+from orgs.exporting import EXPORT_CHUNK, REPORT_COLUMNS, list_export
+from orgs.forms.lists import ReportListForm
 from orgs.forms.workflow import (
     REPORT_FINANCE_FIELDS,
     AnnualReportForm,
     AttachmentForm,
-    ReportFilterForm,
     ReportReturnForm,
     ReportReviewForm,
 )
 from orgs.models import AnnualReport, ReportStatus
 from orgs.views.helpers import (
     error_text,
+    filtered_sorted,
     form_error_text,
     history,
     is_registry_staff,
     mark_report,
+    organization_sort,
     organization_url,
     require,
     safe_next,
@@ -40,20 +46,44 @@ from orgs.views.helpers import (
 )
 from orgs.workflows import REPORT_WORKFLOW
 
+REPORT_SORTS = {
+    "organization": organization_sort(gettext_lazy("Organization")),
+    "year": SortKey(gettext_lazy("Year"), "year"),
+    "region": SortKey(gettext_lazy("Region"), "organization__region__path"),
+    "due": SortKey(gettext_lazy("Due date"), "due_date"),
+    "status": SortKey(gettext_lazy("Status"), "status"),
+    "submitted": SortKey(gettext_lazy("Submitted"), "submitted_at"),
+}
+
+
+def _reports(request):
+    """The list's form, filters and the filtered, sorted reports (the page and its export)."""
+    return filtered_sorted(request, ReportListForm, selectors.annual_report_list, sorts=REPORT_SORTS, default="-year")
+
 
 @login_required
 def report_list(request):
     require(uses_registry(request.user))
-    form = ReportFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, selectors.annual_report_list(user=request.user, filters=filters))
+    form, _filters, queryset, sorting = _reports(request)
+    page = paginate(request, queryset)
     today = timezone.localdate()
     for report in page.object_list:
         report.is_overdue = report.due_date < today and report.status in (ReportStatus.OPEN, ReportStatus.RETURNED)
     return render(request, "orgs/workflow/report_list.html", {
-        "form": form, "page": page, "query": querystring_without_page(request),
+        "form": form, "page": page, "query": querystring_without_page(request), "sorting": sorting,
         "subnav": subnav(request.user, "orgs:report-list"),
     })
+
+
+@login_required
+@require_GET
+def report_export(request):
+    """Every report of the filtered, sorted list as an Excel workbook, audited."""
+    require(uses_registry(request.user))
+    _form, filters, queryset, _sorting = _reports(request)
+    return list_export(request, rows=queryset.iterator(chunk_size=EXPORT_CHUNK), columns=REPORT_COLUMNS,
+                       title="年度报告", action=OrgsAudit.ANNUAL_REPORT_EXPORT, filters=filters,
+                       object_repr=_("Annual report list export"))
 
 
 def _finance_rows(report: AnnualReport) -> list[tuple[str, object]]:

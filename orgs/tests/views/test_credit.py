@@ -113,4 +113,5 @@ def test_credit_list_query_budget(tree_a, users, client_for, query_budget):
                     list_type=CreditList.SERIOUS if index % 2 else CreditList.ABNORMAL,
                     reason=CreditReason.LARGE_FINE if index % 2 else CreditReason.PARTY_ORG_NOT_SET)
 
-    query_budget(make_rows, lambda: client.get(url), expected=8, rows=lambda response: len(response.context["page"].object_list))
+    # + 1: the options of the region filter
+    query_budget(make_rows, lambda: client.get(url), expected=9, rows=lambda response: len(response.context["page"].object_list))
