@@ -80,3 +80,26 @@ def test_exports_mask_the_phone(tree_a, org, users, client_for, role):
 def test_api_masks_the_phone(org, users, api_for, role):
     data = api_for(users[role]).get(f"/api/v1/orgs/{org.pk}/").json()
     assert data["contact_phone"] == (MASKED if role in MASKED_ROLES else PHONE)
+
+
+@pytest.mark.parametrize("role", ("street_a", "auditor_a", "party_a", "grid_a"))
+def test_list_apis_mask_the_phone(tree_a, org, users, api_for, role):
+    with tenant_context(tree_a["tenant"]):
+        FilingFactory(region=tree_a["community"], organization__contact_phone=PHONE, organization__name="夕阳红队")
+    client, expected = api_for(users[role]), (MASKED if role in MASKED_ROLES else PHONE)
+    organizations = client.get("/api/v1/orgs/").json()["results"]
+    assert organizations and {row["contact_phone"] for row in organizations} == {expected}
+    filings = client.get("/api/v1/filings/").json()["results"]
+    assert filings and {row["organization"]["contact_phone"] for row in filings} == {expected}
+
+
+def test_phone_masker_for_rows_without_instances(tree_a, org, users):
+    from orgs.permissions import contact_phone_masker
+
+    with tenant_context(tree_a["tenant"]):
+        path = org.region.path
+        for role, expected in (("community_a", PHONE), ("auditor_a", MASKED), ("org_a", PHONE)):
+            shown = contact_phone_masker(users[role])
+            assert shown(PHONE, region_path=path, organization_id=org.pk) == expected, role
+        assert contact_phone_masker(users["org_a"])(PHONE, region_path=path, organization_id=org.pk + 1) == MASKED
+        assert contact_phone_masker(users["auditor_a"])("", region_path=path, organization_id=org.pk) == ""
