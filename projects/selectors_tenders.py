@@ -1,0 +1,268 @@
+"""Reads of tenders, bids, awards and contracts; every list is scoped, look-ups raise 404 otherwise.
+
+Staff see a tender, its bids and awards, and a contract when its buyer region (the program owner) or the
+applying unit lies in their subtree. An organization user sees the open calls of their tenant and only
+their own organizations' bids and contracts. ``risk_flags`` lists the supervision flags of DESIGN.md §8.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.selectors import get_object_for_user_or_404, user_region_paths
+from orgs.permissions import is_org_user, member_organization_ids
+from projects.models import (
+    Award,
+    AwardStatus,
+    Bid,
+    BidEvaluation,
+    BidStatus,
+    Contract,
+    ReviewAssignment,
+    Tender,
+    TenderStatus,
+)
+from projects.permissions import VIEW_ROLES
+
+TENDER_ORDERINGS = ("-bid_closes", "bid_closes", "-budget_amount", "budget_amount", "title", "-title")
+BID_ORDERINGS = ("-submitted_at", "submitted_at", "price", "-price")
+CONTRACT_ORDERINGS = ("-start_date", "start_date", "-amount", "amount", "number", "-number", "end_date")
+AWARD_ORDERINGS = ("-decided_at", "decided_at", "-amount", "amount")
+
+
+def _text(filters: dict, key: str = "q") -> str:
+    return (filters.get(key) or "").strip()
+
+
+def _staff_scope(queryset: QuerySet, user, *, buyer: str, unit: str) -> QuerySet:
+    paths = user_region_paths(user, VIEW_ROLES)
+    if not paths:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{buyer}__path__startswith": path}) | Q(**{f"{unit}__path__startswith": path})
+    return queryset.filter(condition)
+
+
+def _order(queryset: QuerySet, filters: dict, allowed, default: str) -> QuerySet:
+    ordering = filters.get("ordering")
+    return queryset.order_by(ordering if ordering in allowed else default, "-id")
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def tender_list(*, user, filters: dict | None = None) -> QuerySet[Tender]:
+    filters = filters or {}
+    queryset = _staff_scope(Tender.objects.all(), user, buyer="region", unit="application__region").select_related(
+        "region", "application__program", "application__region").annotate(
+        bid_count=Count("bids", filter=Q(bids__status__in=[BidStatus.PENDING, BidStatus.VALID]), distinct=True))
+    if q := _text(filters):
+        queryset = queryset.filter(Q(title__icontains=q) | Q(ocid__icontains=q) | Q(application__number__icontains=q))
+    for key, lookup in (("status", "status"), ("program", "application__program_id"),
+                        ("year", "application__program__year")):
+        if filters.get(key):
+            queryset = queryset.filter(**{lookup: filters[key]})
+    return _order(queryset, filters, TENDER_ORDERINGS, "-bid_closes")
+
+
+def tender_get_for_user(*, user, pk) -> Tender:
+    return get_object_for_user_or_404(tender_list(user=user), pk=pk)
+
+
+def tender_detail_rows(tender: Tender) -> dict:
+    """Bids with their evaluations and the awards of one tender (a constant number of queries)."""
+    bids = list(Bid.objects.filter(tender=tender).select_related("organization").prefetch_related(
+        "attachments", "evaluations").order_by("submitted_at", "id"))
+    for bid in bids:
+        scores = [e.total_score for e in bid.evaluations.all()]
+        bid.mean_total = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    return {"bids": bids,
+            "awards": list(Award.objects.filter(tender=tender).select_related("organization", "bid").order_by("-id"))}
+
+
+def bid_list(*, user, filters: dict | None = None) -> QuerySet[Bid]:
+    filters = filters or {}
+    queryset = _staff_scope(Bid.objects.all(), user, buyer="tender__region", unit="tender__application__region")
+    queryset = queryset.select_related("tender", "organization").annotate(
+        best_total=Max("evaluations__total_score"))
+    if q := _text(filters):
+        queryset = queryset.filter(Q(organization__name__icontains=q) | Q(tender__title__icontains=q))
+    for key, lookup in (("status", "status"), ("tender", "tender_id"), ("organization", "organization_id")):
+        if filters.get(key):
+            queryset = queryset.filter(**{lookup: filters[key]})
+    return _order(queryset, filters, BID_ORDERINGS, "-submitted_at")
+
+
+def bid_get_for_user(*, user, pk) -> Bid:
+    return get_object_for_user_or_404(bid_list(user=user), pk=pk)
+
+
+def award_list(*, user, filters: dict | None = None) -> QuerySet[Award]:
+    filters = filters or {}
+    queryset = _staff_scope(Award.objects.all(), user, buyer="tender__region",
+                            unit="tender__application__region").select_related("tender", "organization", "bid")
+    if q := _text(filters):
+        queryset = queryset.filter(Q(organization__name__icontains=q) | Q(tender__title__icontains=q))
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    return _order(queryset, filters, AWARD_ORDERINGS, "-decided_at")
+
+
+def award_get_for_user(*, user, pk) -> Award:
+    return get_object_for_user_or_404(award_list(user=user), pk=pk)
+
+
+def contract_list(*, user, filters: dict | None = None) -> QuerySet[Contract]:
+    filters = filters or {}
+    queryset = _staff_scope(Contract.objects.all(), user, buyer="region", unit="application__region")
+    return _contract_filters(queryset, filters)
+
+
+def _contract_filters(queryset: QuerySet, filters: dict) -> QuerySet:
+    queryset = queryset.select_related("region", "organization", "application__program")
+    if q := _text(filters):
+        queryset = queryset.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(organization__name__icontains=q))
+    for key, lookup in (("status", "status"), ("organization", "organization_id"),
+                        ("year", "start_date__year")):
+        if filters.get(key):
+            queryset = queryset.filter(**{lookup: filters[key]})
+    if filters.get("renewal") in ("1", True):
+        queryset = queryset.filter(prior_contract__isnull=False)
+    return _order(queryset, filters, CONTRACT_ORDERINGS, "-start_date")
+
+
+def contract_get_for_user(*, user, pk) -> Contract:
+    return get_object_for_user_or_404(contract_list(user=user), pk=pk)
+
+
+def contract_detail_rows(contract: Contract) -> dict:
+    return {"indicators": list(contract.indicators.all()),
+            "tranches": list(contract.tranches.select_related("depends_on").order_by("sequence")),
+            "renewals": list(contract.renewals.order_by("start_date"))}
+
+
+# --- the organization portal ------------------------------------------------------------------
+
+
+def open_calls(*, user) -> QuerySet[Tender]:
+    """Tenders open for bids now, for organization users of the tenant."""
+    if not is_org_user(user):
+        return Tender.objects.none()
+    now = timezone.now()
+    return (Tender.objects.filter(status=TenderStatus.ACTIVE, bid_opens__lte=now, bid_closes__gt=now)
+            .select_related("region", "application__program").order_by("bid_closes", "id"))
+
+
+def open_call_get(*, user, pk) -> Tender:
+    """An open call, or a tender the user's organizations bid for (to follow the outcome)."""
+    if not is_org_user(user):
+        return get_object_for_user_or_404(Tender.objects.none(), pk=pk)
+    own = Bid.objects.filter(organization_id__in=member_organization_ids(user)).values("tender_id")
+    now = timezone.now()
+    queryset = Tender.objects.filter(Q(status=TenderStatus.ACTIVE, bid_opens__lte=now, bid_closes__gt=now)
+                                     | Q(pk__in=own)).select_related("region", "application__program")
+    return get_object_for_user_or_404(queryset, pk=pk)
+
+
+def my_bids(*, user, filters: dict | None = None) -> QuerySet[Bid]:
+    filters = filters or {}
+    ids = member_organization_ids(user) if is_org_user(user) else frozenset()
+    queryset = Bid.objects.filter(organization_id__in=ids).select_related("tender", "organization")
+    if filters.get("status") in BidStatus.values:
+        queryset = queryset.filter(status=filters["status"])
+    return queryset.order_by("-submitted_at", "-id")
+
+
+def my_bid_get(*, user, pk) -> Bid:
+    return get_object_for_user_or_404(my_bids(user=user).prefetch_related("attachments"), pk=pk)
+
+
+def my_contracts(*, user, filters: dict | None = None) -> QuerySet[Contract]:
+    ids = member_organization_ids(user) if is_org_user(user) else frozenset()
+    return _contract_filters(Contract.objects.filter(organization_id__in=ids), filters or {})
+
+
+def my_contract_get(*, user, pk) -> Contract:
+    return get_object_for_user_or_404(my_contracts(user=user), pk=pk)
+
+
+# --- risk flags ------------------------------------------------------------------------------
+
+
+@dataclass
+class RiskFlag:
+    kind: str
+    label: str
+    detail: str
+    tender: Tender | None = None
+    organization_name: str = ""
+
+
+REPEAT_WINS = 3  # the same organization winning this many tenders of one community (applying unit) is flagged
+OUTLIER_POINTS = Decimal("25")  # an expert this far from the other experts' mean on one application
+
+
+def risk_flags(*, user) -> list[RiskFlag]:
+    """Single bidder, repeated winner in one community, bid price at the cap, experts with outlying scores.
+
+    A constant number of queries: tenders with bid counts and the lowest/highest price, awards grouped by
+    community and organization, and the submitted expert scores of the visible applications.
+    """
+    tenders = list(tender_list(user=user).exclude(status=TenderStatus.PLANNING).annotate(
+        top_price=Max("bids__price", filter=Q(bids__status__in=[BidStatus.PENDING, BidStatus.VALID]))))
+    flags: list[RiskFlag] = []
+    now = timezone.now()
+    for tender in tenders:
+        if tender.bid_closes <= now and tender.bid_count == 1:
+            flags.append(RiskFlag("single_bidder", _("Single bidder"),
+                                  _("Only one live bid when the window closed."), tender))
+        if tender.top_price is not None and tender.top_price >= tender.budget_amount:
+            flags.append(RiskFlag("price_at_cap", _("Bid price at the cap"),
+                                  _("A bid of %(price)s yuan equals the budget.") % {"price": tender.top_price},
+                                  tender))
+    wins = (award_list(user=user).filter(status__in=[AwardStatus.PENDING, AwardStatus.ACTIVE])
+            .values("tender__application__region__name", "organization__name")
+            .annotate(n=Count("id"), first=Min("decided_at__year"), last=Max("decided_at__year"))
+            .filter(n__gte=REPEAT_WINS).order_by("-n"))
+    for row in wins:
+        flags.append(RiskFlag("repeat_winner", _("Same organization wins repeatedly"),
+                              _("%(org)s won %(n)s tenders of %(unit)s (%(first)s-%(last)s).") % {
+                                  "org": row["organization__name"], "n": row["n"],
+                                  "unit": row["tender__application__region__name"], "first": row["first"],
+                                  "last": row["last"]}, organization_name=row["organization__name"]))
+    flags.extend(_outlying_experts(tenders))
+    return flags
+
+
+def _outlying_experts(tenders) -> list[RiskFlag]:
+    application_ids = [t.application_id for t in tenders]
+    by_tender = {t.application_id: t for t in tenders}
+    scores = defaultdict(list)
+    for application_id, name, score in (ReviewAssignment.objects.filter(
+            application_id__in=application_ids, weighted_score__isnull=False)
+            .values_list("application_id", "expert__name", "weighted_score")):
+        scores[application_id].append((name, score))
+    flags = []
+    for application_id, rows in scores.items():
+        if len(rows) < 3:
+            continue
+        for name, score in rows:
+            others = [s for n, s in rows if n != name]
+            mean = sum(others, Decimal(0)) / len(others)
+            if abs(score - mean) > OUTLIER_POINTS:
+                flags.append(RiskFlag("outlying_expert", _("Expert with outlying scores"),
+                                      _("%(expert)s scored %(score)s; the other experts %(mean)s on average.") % {
+                                          "expert": name, "score": score, "mean": mean.quantize(Decimal("0.1"))},
+                                      by_tender[application_id]))
+    return flags
+
+
+def bid_evaluations(bid: Bid) -> list[BidEvaluation]:
+    return list(bid.evaluations.select_related("evaluator").order_by("id"))
