@@ -142,22 +142,6 @@ def contact_phone_for(user, org) -> str:
     return mask_value(phone, "phone")
 
 
-def can_see_contact_phone(user, org=None) -> bool:
-    """Contact phones in full: staff who maintain the organization and its own users. Read-only roles
-    (auditor, grid worker, Party officer) see them masked (``contact_phone_for``)."""
-    return org is not None and (can_edit_org(user, org) or is_member(user, org))
-
-
-def contact_phone_for(user, org) -> str:
-    """The organization's contact phone as ``user`` may see it: in full, or masked as ``138****5678``."""
-    from governance.sensitive import mask_value
-
-    phone = getattr(org, "contact_phone", "") or ""
-    if not phone or can_see_contact_phone(user, org):
-        return phone
-    return mask_value(phone, "phone")
-
-
 def contact_phone_masker(user):
     """``shown(phone, *, region_path, organization_id)`` for rows read without model instances (list APIs
     reading ``.values()``): the same rule as ``contact_phone_for``, the user's paths and memberships read once."""
