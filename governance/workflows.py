@@ -150,15 +150,18 @@ def lock_row(obj: models.Model, *fields: str) -> models.Model:
     return obj
 
 
-def lock_rows(queryset: models.QuerySet) -> list[models.Model]:
+def lock_rows(queryset: models.QuerySet, *, no_key: bool = False) -> list[models.Model]:
     """Lock every row ``queryset`` matches until the transaction ends and return them, in primary-key order.
 
     For the multi-row cases of ``lock_row``: all rows of a kind that a write must see settled (the valid
     grades it supersedes, the campaign of a year that may not exist yet: an empty list then). The pk order
     makes two writers that lock overlapping sets take the locks in the same order, so they queue instead of
     deadlocking. Only the queryset's own table is locked (``of=("self",)``), not tables it joins.
+    ``no_key=True`` takes PostgreSQL's ``FOR NO KEY UPDATE``: writers of the same rows still queue, but rows
+    that reference them (foreign-key checks) can be inserted meanwhile — for a long-held lock on a parent
+    such as a tenant or an organization.
     """
-    return list(queryset.select_for_update(of=("self",)).order_by("pk"))
+    return list(queryset.select_for_update(of=("self",), no_key=no_key).order_by("pk"))
 
 
 def _display(obj: models.Model, field_name: str, value: str) -> str:

@@ -9,6 +9,7 @@ from governance.pinyin import pinyin_sort_key
 from orgs import services
 from orgs.models import (
     AnnualReport,
+    CreditExitApplication,
     CreditRecord,
     EvaluationGrade,
     Filing,
@@ -189,6 +190,18 @@ class CreditRecordAdmin(RefreshesListFlagsMixin, TenantAwareAdmin):
     raw_id_fields = ["organization", "annual_report", "moved_to", "created_by", "removed_by"]
     list_select_related = ["organization"]
     date_hierarchy = "listed_on"
+
+
+@admin.register(CreditExitApplication)
+class CreditExitApplicationAdmin(TenantAwareAdmin):
+    """Decided in the staff page (the workflow): the status and the decision are read-only here."""
+
+    list_display = ["organization", "record", "status", "applied_on", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["organization__name"]
+    raw_id_fields = ["organization", "record", "applied_by", "decided_by"]
+    readonly_fields = ["decided_by", "decided_at", "decision_note"]
+    list_select_related = ["organization", "record"]
 
 
 @admin.register(OrgChangeRequest)

@@ -18,6 +18,8 @@ from orgs import permissions
 from orgs.models import (
     AnnualReport,
     ChangeRequestStatus,
+    CreditExitApplication,
+    CreditExitStatus,
     CreditRecord,
     Filing,
     FilingStatus,
@@ -39,6 +41,8 @@ def register() -> None:
         ("orgs:report-list", gettext_lazy("Annual reports"), users, "orgs.report", ()),
         ("orgs:campaign-list", gettext_lazy("Annual-report campaigns"), staff, None, ()),
         ("orgs:credit-list", gettext_lazy("Credit lists"), users, "orgs.credit", ()),
+        ("orgs:credit-exit-list", gettext_lazy("Applications to leave the serious list"), staff,
+         "orgs.credit.exit", ()),
         ("orgs:change-request-list", gettext_lazy("Change requests"), staff, "orgs.change", ()),
         ("orgs:import", gettext_lazy("Import organizations"), None, None, ()),
         ("orgs:portal", gettext_lazy("Our organization"), frozenset({Role.ORG_USER}), "orgs.portal", ()),
@@ -84,6 +88,11 @@ def todos(user) -> list[TodoItem]:
         items.append(TodoItem("orgs.credit.verify",
                               _("%(n)s rectification applications await your verification") % {"n": n},
                               n, reverse("orgs:credit-list") + "?active=1", priority=15))
+        n = _count(CreditExitApplication.objects.filter(status=CreditExitStatus.PENDING), user,
+                   permissions.STREET_ROLES)
+        items.append(TodoItem("orgs.credit.exit",
+                              _("%(n)s applications to leave the serious list await your decision") % {"n": n},
+                              n, reverse("orgs:credit-exit-list") + "?status=pending", priority=15))
     if roles & permissions.EDIT_ROLES:
         n = _count(AnnualReport.objects.filter(status=ReportStatus.SUBMITTED), user, permissions.EDIT_ROLES)
         items.append(TodoItem("orgs.report.review", _("%(n)s annual reports await your review") % {"n": n},

@@ -39,6 +39,8 @@ CHANGE_REQUEST_TO_DECIDE = "orgs.change_request_to_decide"
 CHANGE_REQUEST_DECIDED = "orgs.change_request_decided"
 CREDIT_LISTED = "orgs.credit_listed"
 CREDIT_REMOVED = "orgs.credit_removed"
+CREDIT_EXIT_TO_DECIDE = "orgs.credit_exit_to_decide"
+CREDIT_EXIT_REFUSED = "orgs.credit_exit_refused"
 
 
 def register() -> None:
@@ -52,6 +54,11 @@ def register() -> None:
                                order=230)
     register_notification_kind(CREDIT_REMOVED, gettext_lazy("Your organization was removed from a credit list"),
                                order=231)
+    register_notification_kind(CREDIT_EXIT_TO_DECIDE,
+                               gettext_lazy("An application to leave the serious list awaits your decision"),
+                               order=232)
+    register_notification_kind(CREDIT_EXIT_REFUSED,
+                               gettext_lazy("Your application to leave the serious list was refused"), order=233)
 
 
 def members_of(organization_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -176,3 +183,30 @@ def credit_listed(*, records, actor=None) -> None:
 
 def credit_removed(*, records, actor=None) -> None:
     notify_many(_credit_messages(records, kind=CREDIT_REMOVED), actor=actor)
+
+
+# --- leaving the serious list ----------------------------------------------------------------
+
+
+def credit_exit_to_decide(*, application, actor) -> None:
+    """An organization applied to leave the serious list: the street staff (and tenant administrators)
+    over it, who decide. An approval reaches the organization as the removal (``credit_removed``)."""
+    org = application.organization
+    with platform_language():
+        title = _("“%(name)s” applies to leave the serious dishonesty list") % {"name": org.name}
+        body = _("%(region)s · entry of %(date)s: %(reason)s") % {
+            "region": org.region.name, "date": application.record.listed_on.isoformat(),
+            "reason": application.record.get_reason_display()}
+    recipients = users_with_roles_over(org.region, {Role.STREET_STAFF, Role.TENANT_ADMIN})
+    notify(recipients=recipients.values_list("pk", flat=True), kind=CREDIT_EXIT_TO_DECIDE, title=title,
+           body=body, url=reverse("orgs:credit-exit-list") + "?status=pending", obj=application, actor=actor)
+
+
+def credit_exit_refused(*, application, actor) -> None:
+    org = application.organization
+    with platform_language():
+        title = _("The application of “%(name)s” to leave the serious dishonesty list was refused") % {
+            "name": org.name}
+        body = _("Reason: %(reason)s") % {"reason": application.decision_note}
+    notify(recipients=members_of([org.pk])[org.pk], kind=CREDIT_EXIT_REFUSED, title=title, body=body,
+           url=reverse("orgs:portal"), obj=application, actor=actor)

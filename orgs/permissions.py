@@ -232,6 +232,15 @@ def can_apply_rectification(user, record=None) -> bool:
     return is_member(user, org) or region_in_jurisdiction(user, org.region, EDIT_ROLES)
 
 
+def can_apply_credit_exit(user, record=None) -> bool:
+    """The organization applies to leave the serious list (staff may enter a paper application)."""
+    return can_apply_rectification(user, record)
+
+
+def can_decide_credit_exit(user, application=None) -> bool:
+    return application is not None and can_manage_credit(user, application.organization)
+
+
 # --- portal change requests ------------------------------------------------------------------
 
 

@@ -21,6 +21,8 @@ from orgs.models import (
     AnnualReport,
     ChangeRequestStatus,
     Conclusion,
+    CreditExitApplication,
+    CreditExitStatus,
     CreditList,
     CreditRecord,
     Filing,
@@ -329,6 +331,24 @@ def credit_record_list(*, user, filters: dict | None = None) -> QuerySet[CreditR
 
 def credit_record_get_for_user(*, user, pk) -> CreditRecord:
     return get_object_for_user_or_404(credit_record_list(user=user), pk=pk)
+
+
+def credit_exit_application_list(*, user, status: str | None = None,
+                                 organization=None) -> QuerySet[CreditExitApplication]:
+    """Applications to leave the serious list the user may see (pending first, then the newest)."""
+    queryset = _scope(CreditExitApplication.objects.all(), user, org_prefix="organization__").select_related(
+        "organization", "organization__region", "record", "applied_by", "decided_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if organization is not None:
+        queryset = queryset.filter(organization_id=getattr(organization, "pk", organization))
+    pending_first = Case(When(status=CreditExitStatus.PENDING, then=Value(0)), default=Value(1))
+    return queryset.order_by(pending_first, "-applied_at", "-id")
+
+
+def credit_exit_application_get_for_user(*, user, pk) -> CreditExitApplication:
+    return get_object_for_user_or_404(credit_exit_application_list(user=user), pk=pk)
 
 
 # --- portal change requests ------------------------------------------------------------------

@@ -2,7 +2,17 @@
 
 from django.urls import path, re_path
 
-from orgs.views import campaigns, certificates, change_requests, credit, filings, grades, portal, reports
+from orgs.views import (
+    campaigns,
+    certificates,
+    change_requests,
+    credit,
+    credit_exit,
+    filings,
+    grades,
+    portal,
+    reports,
+)
 
 urlpatterns = [
     path("filings/", filings.filing_list, name="filing-list"),
@@ -28,6 +38,9 @@ urlpatterns = [
     path("<int:org_pk>/credit/new/", credit.credit_add, name="credit-add"),
     path("credit/<int:pk>/remove/", credit.credit_remove, name="credit-remove"),
     path("credit/<int:pk>/rectify/", credit.credit_rectify, name="credit-rectify"),
+    path("credit/<int:pk>/leave/", credit_exit.credit_exit_apply, name="credit-exit-apply"),
+    path("credit/leave-applications/", credit_exit.credit_exit_list, name="credit-exit-list"),
+    path("credit/leave-applications/<int:pk>/decide/", credit_exit.credit_exit_decide, name="credit-exit-decide"),
     path("change-requests/", change_requests.change_request_list, name="change-request-list"),
     path("change-requests/export.xlsx", change_requests.change_request_export, name="change-request-export"),
     path("change-requests/<int:pk>/decide/", change_requests.change_request_decide, name="change-request-decide"),

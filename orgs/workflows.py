@@ -5,6 +5,8 @@ Annual report (年报): open/returned → submitted → returned (for correction
 Organization (社会组织状态): a filing's decision moves it out of pending; staff suspend, reactivate,
 deregister (注销) or revoke (撤销登记) it; deregistered and revoked are final.
 Change request (变更申请): pending → approved or rejected (with a reason).
+Application to leave the serious list (移出严重违法失信名单申请): pending → approved (the entry is removed)
+or rejected (with the reason the organization sees).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from governance.workflows import Workflow
 from orgs.models import (
     AnnualReport,
     ChangeRequestStatus,
+    CreditExitApplication,
+    CreditExitStatus,
     Filing,
     FilingStatus,
     Organization,
@@ -24,6 +28,7 @@ from orgs.permissions import (
     can_approve_filing_as_street,
     can_change_org_status,
     can_decide_change_request,
+    can_decide_credit_exit,
     can_decide_filing_of,
     can_edit_report,
     can_review_filing_as_community,
@@ -93,4 +98,17 @@ CHANGE_REQUEST_WORKFLOW = Workflow(
         },
     },
     note_required={ChangeRequestStatus.REJECTED},
+)
+
+CREDIT_EXIT_WORKFLOW = Workflow(
+    name="credit_exit",
+    model=CreditExitApplication,
+    field="status",
+    transitions={
+        CreditExitStatus.PENDING: {
+            CreditExitStatus.APPROVED: can_decide_credit_exit,
+            CreditExitStatus.REJECTED: can_decide_credit_exit,
+        },
+    },
+    note_required={CreditExitStatus.REJECTED},
 )

@@ -49,3 +49,11 @@ def test_lock_rows_locks_only_its_own_table_on_postgres(tree_a, in_tenant):
     sql = captured.captured_queries[-1]["sql"]
     assert 'FOR UPDATE OF "governance_region"' in sql
     assert 'ORDER BY "governance_region"."id" ASC' in sql
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_lock_rows_no_key_takes_for_no_key_update(tree_a, in_tenant):
+    with in_tenant(tree_a["tenant"]), transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        lock_rows(Region.objects.filter(parent=tree_a["district"]), no_key=True)
+    assert 'FOR NO KEY UPDATE OF "governance_region"' in captured.captured_queries[-1]["sql"]

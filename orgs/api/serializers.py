@@ -12,6 +12,7 @@ from orgs.models import (
     SERIOUS_REASONS,
     AnnualReport,
     Conclusion,
+    CreditExitApplication,
     CreditList,
     CreditReason,
     CreditRecord,
@@ -278,6 +279,49 @@ class FilingReasonedInputSerializer(TransitionInputSerializer):
 TRANSITION_INPUT_SCHEMA = PolymorphicProxySerializer(
     component_name="TransitionInput",
     serializers=[FilingApprovalInputSerializer, FilingReasonedInputSerializer],
+    resource_type_field_name=None,
+)
+
+
+class CreditExitOutputSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = CreditExitApplication
+        fields = ["id", "organization", "record", "status", "status_display", "statement", "applied_on",
+                  "applied_at", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class CreditExitInputSerializer(InputSerializer):
+    """Apply today to leave the serious list for one open serious-list entry of the organization."""
+
+    record = serializers.IntegerField(label=_("credit record id"), min_value=1, max_value=MAX_ID)
+    statement = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+CREDIT_EXIT_DECISIONS = [("approve", _("Approve")), ("reject", _("Refuse"))]
+
+
+class CreditExitDecideInputSerializer(InputSerializer):
+    decision = serializers.ChoiceField(choices=CREDIT_EXIT_DECISIONS)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CreditExitApproveInputSerializer(CreditExitDecideInputSerializer):
+    decision = serializers.ChoiceField(choices=CREDIT_EXIT_DECISIONS[:1])
+
+
+class CreditExitRefuseInputSerializer(CreditExitDecideInputSerializer):
+    """A refusal states its reason (the organization sees it)."""
+
+    decision = serializers.ChoiceField(choices=CREDIT_EXIT_DECISIONS[1:])
+    note = serializers.CharField(max_length=2000)
+
+
+CREDIT_EXIT_DECIDE_SCHEMA = PolymorphicProxySerializer(
+    component_name="CreditExitDecideInput",
+    serializers=[CreditExitApproveInputSerializer, CreditExitRefuseInputSerializer],
     resource_type_field_name=None,
 )
 

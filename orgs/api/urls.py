@@ -20,6 +20,9 @@ urlpatterns = [
          views.InspectionActionView.as_view(action_name="review"), name="api-org-inspection-review"),
     path("orgs/<int:pk>/grades/", views.GradeListView.as_view(), name="api-org-grades"),
     path("orgs/<int:pk>/credit-records/", views.CreditRecordListView.as_view(), name="api-org-credit"),
+    path("orgs/<int:pk>/credit-exit-applications/", views.CreditExitListView.as_view(), name="api-org-credit-exit"),
+    path("credit-exit-applications/<int:pk>/decide/", views.CreditExitDecideView.as_view(),
+         name="api-credit-exit-decide"),
     path("filings/", views.FilingListCreateView.as_view(), name="api-filing-list"),
     path("filings/<int:pk>/transition/", views.FilingTransitionView.as_view(), name="api-filing-transition"),
 ]

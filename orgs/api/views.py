@@ -16,7 +16,15 @@ from governance.selectors import region_get_for_user
 from orgs import permissions, selectors, services
 from orgs.api import serializers as s
 from orgs.filters import FilingFilter, OrganizationFilter, StatsFilter
-from orgs.models import AnnualReport, CreditRecord, EvaluationGrade, Filing, Organization, ReportAttachment
+from orgs.models import (
+    AnnualReport,
+    CreditExitApplication,
+    CreditRecord,
+    EvaluationGrade,
+    Filing,
+    Organization,
+    ReportAttachment,
+)
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
 
@@ -215,6 +223,51 @@ class CreditRecordListView(SchemaSafeMixin, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         record = services.credit_add(actor=request.user, organization=organization, **data.validated_data)
         return Response(s.CreditRecordOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["orgs"])
+class CreditExitListView(SchemaSafeMixin, generics.ListAPIView):
+    """Applications to leave the serious dishonesty list (移出严重违法失信名单申请) of one organization."""
+
+    model = CreditExitApplication
+    serializer_class = s.CreditExitOutputSerializer
+    filter_backends: list = []
+
+    def get_scoped_queryset(self):
+        organization = _organization(self.request, self.kwargs["pk"])
+        return selectors.credit_exit_application_list(user=self.request.user, organization=organization)
+
+    @extend_schema(request=s.CreditExitInputSerializer, responses={201: s.CreditExitOutputSerializer, **ERRORS})
+    def post(self, request, pk):
+        """Apply (today) for one open serious-list entry; a refusal (409) says why (``extra.earliest``: the date
+        it becomes possible; ``extra.unfulfilled``: the moved entries whose obligation is outstanding)."""
+        organization = _organization(request, pk)
+        data = s.CreditExitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = get_object_or_404(CreditRecord.objects.filter(organization=organization),
+                                   pk=data.validated_data["record"])
+        if not permissions.can_apply_credit_exit(request.user, record):
+            raise PermissionDenied  # read-only staff see the entry but do not apply
+        application = services.credit_exit_apply(actor=request.user, record=record,
+                                                 statement=data.validated_data["statement"])
+        return Response(s.CreditExitOutputSerializer(application).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["orgs"])
+class CreditExitDecideView(APIView):
+    @extend_schema(request=s.CREDIT_EXIT_DECIDE_SCHEMA, responses={200: s.CreditExitOutputSerializer, **ERRORS})
+    def post(self, request, pk):
+        """Staff approve (the entry is removed today) or refuse with a reason."""
+        application = selectors.credit_exit_application_get_for_user(user=request.user, pk=pk)
+        if not permissions.can_decide_credit_exit(request.user, application):
+            raise PermissionDenied  # the organization sees its application but does not decide it
+        data = s.CreditExitDecideInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.credit_exit_decide(actor=request.user, application=application,
+                                    approve=data.validated_data["decision"] == "approve",
+                                    note=data.validated_data["note"])
+        application = selectors.credit_exit_application_get_for_user(user=request.user, pk=pk)
+        return Response(s.CreditExitOutputSerializer(application).data)
 
 
 @extend_schema(tags=["orgs"])

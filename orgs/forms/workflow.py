@@ -236,6 +236,16 @@ class ChangeRequestDecideForm(forms.Form):
         return cleaned
 
 
+class CreditExitApplyForm(forms.Form):
+    """The organization's application to leave the serious list: an optional statement."""
+
+    statement = forms.CharField(label=_("Statement"), required=False, max_length=2000, widget=forms.Textarea)
+
+
+class CreditExitDecideForm(ChangeRequestDecideForm):
+    """Staff approve, or refuse with the reason the organization sees (the same two choices)."""
+
+
 class PortalForm(BootstrapFormMixin, forms.Form):
     """The organization's own profile: direct fields are saved, key fields go to staff approval."""
 

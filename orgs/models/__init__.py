@@ -15,6 +15,8 @@ from orgs.models.credit import (
     ABNORMAL_REASONS,
     NO_RECTIFICATION_REASONS,
     SERIOUS_REASONS,
+    CreditExitApplication,
+    CreditExitStatus,
     CreditList,
     CreditReason,
     CreditRecord,
@@ -44,7 +46,7 @@ from orgs.models.organizations import (
 __all__ = [
     "ABNORMAL_REASONS", "DEFAULT_GRADE_BANDS", "GRADE_VALIDITY_YEARS", "KIND_USCC_TYPES",
     "NO_RECTIFICATION_REASONS", "SERIOUS_REASONS", "AnnualReport", "ChangeRequestStatus", "Conclusion",
-    "CreditList", "CreditReason", "CreditRecord", "CreditSource", "EvaluationGrade", "Filing", "FilingStatus",
+    "CreditExitApplication", "CreditExitStatus", "CreditList", "CreditReason", "CreditRecord", "CreditSource", "EvaluationGrade", "Filing", "FilingStatus",
     "FundingSource", "Grade", "GradeBand", "GradeStatus", "InspectionCampaign",
     "OrgChangeRequest", "OrgKind", "OrgMembership", "OrgStatus", "Organization", "OrganizationDomain",
     "PartyCoverage", "ReportAttachment", "ReportStatus", "ServiceDomain",

@@ -85,6 +85,14 @@ class CreditRecord(TenantOwnedModel):
             models.UniqueConstraint(fields=["annual_report"],
                                     condition=Q(removed_on__isnull=True, annual_report__isnull=False),
                                     name="credit_one_active_per_report"),
+            # Two full years on the abnormal list is a fact about the organization: it is on the serious
+            # list for it once at a time, whatever the job or a staff member does in parallel.
+            models.UniqueConstraint(fields=["organization"],
+                                    condition=Q(removed_on__isnull=True, list_type="serious",
+                                                reason="abnormal_two_years"),
+                                    name="credit_one_open_move_per_org",
+                                    violation_error_message=_("The organization is already on the serious list "
+                                                              "for two full years on the abnormal list.")),
         ]
         indexes = [
             models.Index(fields=["tenant", "list_type", "removed_on"], name="credit_tenant_list_idx"),
@@ -102,3 +110,53 @@ class CreditRecord(TenantOwnedModel):
     @property
     def is_active(self) -> bool:
         return self.removed_on is None
+
+
+class CreditExitStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Refused")
+
+
+class CreditExitApplication(TenantOwnedModel):
+    """An organization's application to leave the serious dishonesty list (移出严重违法失信名单申请).
+
+    Made in the portal or the API for one open serious-list entry; staff decide it (``orgs.workflows``).
+    """
+
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE,
+                                     related_name="credit_exit_applications")
+    record = models.ForeignKey(CreditRecord, verbose_name=_("credit record"), on_delete=models.CASCADE,
+                               related_name="exit_applications")
+    status = models.CharField(_("status"), max_length=16, choices=CreditExitStatus.choices,
+                              default=CreditExitStatus.PENDING)
+    statement = models.TextField(_("statement"), blank=True, **bounded_text(NOTE_TEXT))
+    applied_on = models.DateField(_("applied on"))
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applied by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, **bounded_text(NOTE_TEXT))
+
+    class Meta:
+        verbose_name = _("application to leave the serious list")
+        verbose_name_plural = _("applications to leave the serious list")
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            # A double click or two parallel requests leave one application awaiting the decision.
+            models.UniqueConstraint(fields=["record"], condition=Q(status="pending"),
+                                    name="credit_exit_one_pending_per_record",
+                                    violation_error_message=_("An application to leave the serious list for "
+                                                              "this entry already awaits the decision.")),
+        ]
+        indexes = [models.Index(fields=["tenant", "status"], name="credit_exit_tenant_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_status_display()}"
+
+    @property
+    def audit_region(self):
+        """Jurisdiction recorded on this row's audit events (auditors see their subtree's events)."""
+        return self.organization.region

@@ -26,7 +26,11 @@ from orgs.services.credit import (
     credit_apply_rectification,
     credit_remove,
     credit_verify_rectification,
+    serious_latest_listing,
+    serious_removal_check,
+    unfulfilled_obligations,
 )
+from orgs.services.credit_exit import REMOVAL_EXIT_APPROVED, credit_exit_apply, credit_exit_decide
 from orgs.services.credit_rules import (
     ABNORMAL_TO_SERIOUS_YEARS,
     GRADE_EXPIRY_WARNING_DAYS,
@@ -58,12 +62,14 @@ __all__ = [
     "KEY_DATA_FIELDS",
     "MANUAL_STATUSES", "MAX_ATTACHMENT_BYTES", "NO_RECTIFICATION_MONTHS", "ORGANIZATION_FIELDS",
     "ORGANIZATION_UPDATE_FIELDS", "PORTAL_DIRECT_FIELDS", "PORTAL_KEY_FIELDS", "REMOVAL_DEREGISTERED",
-    "REMOVAL_MOVED", "REMOVAL_NO_RECTIFICATION", "REMOVAL_VERIFIED", "REPORT_FIELDS", "SERIOUS_REMOVAL_YEARS",
+    "REMOVAL_EXIT_APPROVED", "REMOVAL_MOVED", "REMOVAL_NO_RECTIFICATION", "REMOVAL_VERIFIED", "REPORT_FIELDS", "SERIOUS_REMOVAL_YEARS",
     "annual_report_return", "annual_report_review", "annual_report_save", "annual_report_submit",
-    "campaign_open", "change_request_decide", "credit_add", "credit_apply_rectification", "credit_remove",
+    "campaign_open", "change_request_decide", "credit_add", "credit_apply_rectification", "credit_exit_apply",
+    "credit_exit_decide", "credit_remove",
     "credit_rules_apply", "credit_verify_rectification", "filing_submit", "filing_transition", "grade_award",
     "grade_bands_set", "membership_add", "membership_check", "membership_remove", "organization_create",
     "organization_flags_check", "organization_refresh_flags", "organization_set_party_coverage",
     "organization_set_status",
-    "organization_update", "portal_update", "report_attachment_add",
+    "organization_update", "portal_update", "report_attachment_add", "serious_latest_listing",
+    "serious_removal_check", "unfulfilled_obligations",
 ]

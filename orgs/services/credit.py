@@ -7,11 +7,11 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, snapshot
-from governance.exceptions import ApplicationError
+from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none
 from governance.workflows import lock_row
 from orgs import notifications, signals
@@ -25,6 +25,7 @@ from orgs.models import (
     CreditSource,
     Organization,
     OrgStatus,
+    ReportStatus,
 )
 from orgs.permissions import can_apply_rectification, can_manage_credit
 from orgs.services._common import _as_date, _not_in_future, _required_text
@@ -55,6 +56,10 @@ def credit_add(*, actor, organization: Organization, list_type: str, reason: str
         raise ValidationError(errors)
     listed_on = _as_date(listed_on, "listed_on")
     _not_in_future(listed_on, "listed_on")
+    if reason == CreditReason.ABNORMAL_TWO_YEARS:
+        # Taken in turn with the daily job's move (which locks the same row); full_clean() then refuses a
+        # second open entry for this reason with the constraint's message.
+        lock_row(organization)
     record = CreditRecord(
         tenant_id=organization.tenant_id, organization=organization, list_type=list_type, reason=reason,
         source=CreditSource.MANUAL, listed_on=listed_on, decision_number=(decision_number or "").strip(),
@@ -69,27 +74,70 @@ def credit_add(*, actor, organization: Organization, list_type: str, reason: str
     return record
 
 
-def _check_serious_removal(record: CreditRecord, removed_on: datetime.date) -> None:
+def serious_latest_listing(organization_id: int) -> datetime.date | None:
+    """The organization's latest listing on the serious list (per organization, any of its entries).
+
+    A serious entry's listing date, or the day abnormal entries were moved onto an open serious entry
+    (a second two-year stretch while the first move is still listed): both are new listings.
+    """
+    dates = CreditRecord.objects.filter(organization_id=organization_id).aggregate(
+        listed=Max("listed_on", filter=Q(list_type=CreditList.SERIOUS)),
+        moved=Max("removed_on", filter=Q(moved_to__isnull=False)),
+    )
+    return max((day for day in dates.values() if day is not None), default=None)
+
+
+def unfulfilled_obligations(record: CreditRecord) -> list[CreditRecord]:
+    """Entries moved onto the serious ``record`` whose obligation is not fulfilled yet.
+
+    Fulfilled: the rectification was verified, the reason needs none (a warning), or the overdue annual
+    report of the entry has been reviewed (the daily job records it as verified; counted at once here).
+    """
+    return list(
+        CreditRecord.objects.filter(moved_to=record, rectification_verified_on__isnull=True)
+        .exclude(reason__in=NO_RECTIFICATION_REASONS)
+        .exclude(annual_report__status=ReportStatus.REVIEWED)
+        .order_by("listed_on", "id")
+    )
+
+
+def serious_removal_check(record: CreditRecord, on_date: datetime.date) -> None:
+    """Raise why ``record`` may not leave the serious list on ``on_date`` (MCA Order 60), else return.
+
+    Two full calendar years after the organization's latest serious listing with no new listing; for an
+    entry moved from the abnormal list, every moved entry's obligation fulfilled; an entry for revoked
+    registration leaves only on deregistration. A refusal is a conflict with the entry's state (409): the
+    same request succeeds once the date has come or the obligation is fulfilled.
+    """
     org = Organization.unscoped.get(pk=record.organization_id)
     if record.reason == CreditReason.REGISTRATION_REVOKED:
         if org.status != OrgStatus.DEREGISTERED:
-            raise ApplicationError(_("An entry for revoked registration is removed only when the organization "
-                                     "is deregistered."))
+            raise ConflictError(_("An entry for revoked registration is removed only when the organization "
+                                  "is deregistered."))
         return
-    latest = CreditRecord.objects.filter(
-        organization_id=org.pk, list_type=CreditList.SERIOUS
-    ).aggregate(latest=Max("listed_on"))["latest"] or record.listed_on
+    latest = serious_latest_listing(org.pk) or record.listed_on
     earliest = latest + relativedelta(years=SERIOUS_REMOVAL_YEARS)
-    if removed_on < earliest:
-        raise ApplicationError(
+    if on_date < earliest:
+        raise ConflictError(
             _("Removal from the serious list is possible from %(date)s: two full years after the latest "
               "listing (%(listed)s) with no new listing.") % {"date": earliest.isoformat(),
                                                               "listed": latest.isoformat()},
             extra={"earliest": earliest.isoformat()},
         )
-    if CreditRecord.objects.filter(moved_to=record, rectification_verified_on__isnull=True).exists():
-        raise ApplicationError(_("The obligation that led to the abnormal list has not been fulfilled and "
-                                 "verified yet."))
+    unfulfilled = unfulfilled_obligations(record)
+    if unfulfilled:
+        entries = "、".join(_("%(reason)s (listed on %(date)s)") % {
+            "reason": entry.get_reason_display(), "date": entry.listed_on.isoformat()} for entry in unfulfilled)
+        raise ConflictError(
+            _("The obligation that led to the abnormal list is not fulfilled yet: %(entries)s. File the overdue "
+              "annual report and have it reviewed, or complete the rectification and have it verified.")
+            % {"entries": entries},
+            extra={"unfulfilled": [entry.pk for entry in unfulfilled]},
+        )
+
+
+def _check_serious_removal(record: CreditRecord, removed_on: datetime.date) -> None:
+    serious_removal_check(record, removed_on)
 
 
 @transaction.atomic

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_record_many
+from governance.models import Tenant
 from governance.tenancy import require_tenant
+from governance.workflows import lock_rows
 from orgs import notifications, signals
 from orgs.models import (
     NO_RECTIFICATION_REASONS,
@@ -23,6 +25,7 @@ from orgs.models import (
     CreditSource,
     EvaluationGrade,
     GradeStatus,
+    Organization,
     OrgStatus,
     ReportStatus,
 )
@@ -125,39 +128,109 @@ def _rule_remove_no_rectification(tenant, today: datetime.date) -> list[CreditRe
     return records
 
 
+def abnormal_stretch_start(listings, today: datetime.date) -> datetime.date | None:
+    """First day of the organization's continuous listing on the abnormal list that lasts until ``today``.
+
+    ``listings`` are ``(listed_on, removed_on)`` pairs of its abnormal entries, sorted by ``listed_on``:
+    an entry covers the days from its listing up to the day before its removal, so an entry listed the
+    day another one is removed continues the stretch. ``None`` when no entry is open today.
+    """
+    start = end = None  # end None: an entry of the stretch is still open
+    opened = False
+    for listed, removed in listings:
+        if listed > today:
+            continue
+        if start is None or (end is not None and listed > end):
+            start, end = listed, removed
+        elif end is not None:
+            end = None if removed is None else max(end, removed)
+        opened = end is None
+    return start if opened else None
+
+
 def _rule_move_to_serious(tenant, today: datetime.date) -> list[CreditRecord]:
-    # Coarse bound in SQL (one spare day for 29 February), exact two-year check in Python.
-    bound = today - relativedelta(years=ABNORMAL_TO_SERIOUS_YEARS) + datetime.timedelta(days=1)
-    candidates = _records().filter(
-        list_type=CreditList.ABNORMAL, removed_on__isnull=True, rectification_verified_on__isnull=True,
-        listed_on__lte=bound,
-    ).exclude(reason__in=NO_RECTIFICATION_REASONS)
-    due = [r for r in candidates if r.listed_on + relativedelta(years=ABNORMAL_TO_SERIOUS_YEARS) <= today]
+    """Two full years on the abnormal list, counted per organization from its first continuous listing.
+
+    The move closes every open abnormal entry of the organization as moved and lists it once on the
+    serious list; an organization already there for this reason gets no second entry (a partial unique
+    constraint): the newly moved entries point at the open one. Entries moved earlier ended their stretch.
+    """
+    bound = today - relativedelta(years=ABNORMAL_TO_SERIOUS_YEARS) + datetime.timedelta(days=1)  # 29 February
+    abnormal = CreditRecord.objects.filter(list_type=CreditList.ABNORMAL, moved_to__isnull=True)
+    old_listing = abnormal.filter(organization_id=OuterRef("organization_id"), listed_on__lte=bound)
+    org_ids = set(abnormal.filter(removed_on__isnull=True, rectification_verified_on__isnull=True)
+                  .filter(Exists(old_listing)).values_list("organization_id", flat=True))
+    if not org_ids:
+        return []
+    # The organizations' rows stay locked until the commit: a staff change or an application on one of
+    # them waits, and whatever it reads next reflects the move.
+    lock_rows(Organization.objects.filter(pk__in=org_ids), no_key=True)
+    listings: dict[int, list[tuple]] = defaultdict(list)
+    for org_id, listed, removed in abnormal.filter(organization_id__in=org_ids).order_by(
+        "organization_id", "listed_on", "id"
+    ).values_list("organization_id", "listed_on", "removed_on"):
+        listings[org_id].append((listed, removed))
+    due_orgs = set()
+    for org_id in org_ids:
+        start = abnormal_stretch_start(listings[org_id], today)
+        if start is not None and start + relativedelta(years=ABNORMAL_TO_SERIOUS_YEARS) <= today:
+            due_orgs.add(org_id)
+    if not due_orgs:
+        return []
+    due = list(_records().filter(list_type=CreditList.ABNORMAL, removed_on__isnull=True,
+                                 organization_id__in=due_orgs).order_by("organization_id", "listed_on", "id"))
     by_org: dict[int, list[CreditRecord]] = defaultdict(list)
     for record in due:
         by_org[record.organization_id].append(record)
-    serious = {
-        org_id: CreditRecord(
+    existing = {record.organization_id: record for record in _records().filter(
+        list_type=CreditList.SERIOUS, reason=CreditReason.ABNORMAL_TWO_YEARS, removed_on__isnull=True,
+        organization_id__in=due_orgs,
+    )}
+    created = [
+        CreditRecord(
             tenant_id=tenant.pk, organization=records[0].organization, list_type=CreditList.SERIOUS,
             reason=CreditReason.ABNORMAL_TWO_YEARS, source=CreditSource.AUTOMATIC, listed_on=today,
         )
-        for org_id, records in by_org.items()
-    }
-    CreditRecord.objects.bulk_create(list(serious.values()))
+        for org_id, records in by_org.items() if org_id not in existing
+    ]
+    CreditRecord.objects.bulk_create(created)
+    target = {**existing, **{record.organization_id: record for record in created}}
     for record in due:
         record.removed_on = today
-        record.moved_to = serious[record.organization_id]
+        record.moved_to = target[record.organization_id]
         record.removal_reason = str(REMOVAL_MOVED)
     CreditRecord.objects.bulk_update(due, ["removed_on", "moved_to", "removal_reason"])
-    audit_record_many(actor=None, tenant=tenant, action="credit.auto_list", objs=list(serious.values()), changes=lambda r: {
+    audit_record_many(actor=None, tenant=tenant, action="credit.auto_list", objs=created, changes=lambda r: {
         "list_type": r.list_type, "reason": r.reason, "listed_on": r.listed_on,
         "moved_from": [m.pk for m in by_org[r.organization_id]],
     })
-    signals.send_credit_listed(serious.values(), automatic=True)
+    signals.send_credit_listed(created, automatic=True)
+    # The organizations' users hear of the move as the new listing (not of an entry they are already on).
+    notifications.credit_listed(records=created)
     audit_record_many(actor=None, tenant=tenant, action="credit.move_to_serious", objs=due, changes=lambda r: {
         "removed_on": r.removed_on, "removal_reason": r.removal_reason, "moved_to": r.moved_to_id,
     })
-    return list(serious.values())
+    return [target[org_id] for org_id in sorted(by_org)]
+
+
+def _rule_fulfilled_after_move(tenant, today: datetime.date) -> list[CreditRecord]:
+    """A reviewed overdue annual report fulfils the obligation of its entry after the move as well."""
+    tz = timezone.get_current_timezone()
+    start_of_tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    records = list(
+        _records().select_related("annual_report").filter(
+            list_type=CreditList.ABNORMAL, reason=CreditReason.ANNUAL_REPORT_OVERDUE, moved_to__isnull=False,
+            rectification_verified_on__isnull=True, annual_report__status=ReportStatus.REVIEWED,
+        ).filter(Q(annual_report__reviewed_at__lt=start_of_tomorrow) | Q(annual_report__reviewed_at__isnull=True))
+    )
+    for record in records:
+        reviewed_at = record.annual_report.reviewed_at
+        record.rectification_verified_on = timezone.localdate(reviewed_at) if reviewed_at else today
+    CreditRecord.objects.bulk_update(records, ["rectification_verified_on"])
+    audit_record_many(actor=None, tenant=tenant, action="credit.obligation_fulfilled", objs=records,
+                      changes=lambda r: {"rectification_verified_on": r.rectification_verified_on,
+                                         "annual_report": r.annual_report_id, "moved_to": r.moved_to_id})
+    return records
 
 
 def _rule_remove_deregistered(tenant, today: datetime.date) -> list[CreditRecord]:
@@ -207,15 +280,18 @@ def credit_rules_apply(*, tenant, today: datetime.date) -> dict[str, int]:
     """
     require_tenant(tenant)
     today = _as_date(today, "today")
+    # Two runs for one tenant (a retry next to beat's run) take turns: the second finds nothing to do.
+    # FOR NO KEY UPDATE does not hold up inserts of the tenant's rows (their foreign-key checks).
+    lock_rows(Tenant.objects.filter(pk=tenant.pk), no_key=True)
     changed = {
         "listed_overdue": _rule_list_overdue(tenant, today),
         "removed_verified": _rule_remove_verified(tenant, today),
         "removed_no_rectification": _rule_remove_no_rectification(tenant, today),
         "moved_to_serious": _rule_move_to_serious(tenant, today),
+        "obligations_fulfilled": _rule_fulfilled_after_move(tenant, today),
         "removed_deregistered": _rule_remove_deregistered(tenant, today),
     }
-    # The organizations' users hear of it (a move to the serious list as the new listing only).
-    notifications.credit_listed(records=[*changed["listed_overdue"], *changed["moved_to_serious"]])
+    notifications.credit_listed(records=changed["listed_overdue"])
     notifications.credit_removed(records=[*changed["removed_verified"], *changed["removed_no_rectification"],
                                           *changed["removed_deregistered"]])
     organization_refresh_flags(org_ids=[record.organization_id for records in changed.values() for record in records])

@@ -58,7 +58,7 @@ def credit_list(request):
     return render(request, "orgs/workflow/credit_list.html", {
         "form": form, "page": page, "query": querystring_without_page(request), "sorting": sorting,
         "today": timezone.localdate(), "next": request.get_full_path(),
-        "subnav": subnav(request.user, "orgs:credit-list"),
+        "subnav": subnav(request.user, "orgs:credit-list"), "show_exit_link": is_registry_staff(request.user),
     })
 
 

@@ -18,7 +18,7 @@ from governance import registry
 from governance.selectors import get_object_for_user_or_404
 from orgs import permissions, selectors, services
 from orgs.forms.workflow import PortalForm
-from orgs.models import ChangeRequestStatus, FundingSource
+from orgs.models import ChangeRequestStatus, CreditExitStatus, CreditList, FundingSource
 from orgs.views.helpers import (
     change_rows,
     mark_credit_actions,
@@ -33,6 +33,22 @@ def _portal_form(data=None, organization=None) -> PortalForm:
     initial = PortalForm.initial_for(organization, [*services.PORTAL_DIRECT_FIELDS, *services.PORTAL_KEY_FIELDS])
     return PortalForm(data, initial=initial, direct_fields=services.PORTAL_DIRECT_FIELDS,
                       key_fields=services.PORTAL_KEY_FIELDS)
+
+
+def _mark_exit_applications(user, records) -> None:
+    """On serious-list entries: the pending application, the latest refusal (with its reason) and whether
+    the organization may apply now (the service decides whether the conditions are met). One query."""
+    serious = {record.pk: record for record in records if record.list_type == CreditList.SERIOUS}
+    for record in serious.values():
+        record.exit_pending = record.exit_refused = None
+    for application in selectors.credit_exit_application_list(user=user).filter(record_id__in=list(serious)):
+        record = serious[application.record_id]
+        if application.status == CreditExitStatus.PENDING:
+            record.exit_pending = application
+        elif application.status == CreditExitStatus.REJECTED and record.exit_refused is None:
+            record.exit_refused = application  # newest first
+    for record in serious.values():
+        record.show_exit_apply = record.exit_pending is None and permissions.can_apply_credit_exit(user, record)
 
 
 @login_required
@@ -52,6 +68,7 @@ def portal(request):
     for record in selectors.credit_record_list(user=user, filters={"active": "1"}).filter(organization_id__in=by_id):
         mark_credit_actions(user, record)
         by_id[record.organization_id].portal_credit.append(record)
+    _mark_exit_applications(user, [record for org in organizations for record in org.portal_credit])
     for change_request in selectors.change_request_list(user=user, status=ChangeRequestStatus.PENDING).filter(
         organization_id__in=by_id
     ):

@@ -33,6 +33,7 @@ from orgs.tests.factories import (
 )
 
 ZERO = {"listed_overdue": 0, "removed_verified": 0, "removed_no_rectification": 0, "moved_to_serious": 0,
+        "obligations_fulfilled": 0,
         "removed_deregistered": 0, "grades_expired": 0, "grades_flagged": 0}
 
 
