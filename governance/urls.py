@@ -35,8 +35,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("orgs/", include("orgs.urls")),
+    path("projects/", include("projects.urls")),
     path("api/v1/", include("governance.api.urls")),
     path("api/v1/", include("orgs.api.urls")),
+    path("api/v1/", include("projects.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start script as a file (?script): no inline script, for the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -110,6 +110,10 @@ class FundingProgram(TenantOwnedModel):
         _("spread margin (points of 100)"), **WEIGHT, default=Decimal("20"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Experts' weighted scores further apart than this are flagged."))
+    pass_score = models.DecimalField(
+        _("pass mark (points of 100)"), **WEIGHT, default=Decimal("60"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Applications scoring below it are not funded."))
     # Eligibility rules (资格条件) of the organizations that may bid or apply.
     min_grade = models.CharField(_("minimum grade"), max_length=2, choices=Grade.choices, blank=True)
     require_not_credit_listed = models.BooleanField(_("not on a credit list"), default=True)

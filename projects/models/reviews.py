@@ -33,9 +33,9 @@ class ReviewDraw(TenantOwnedModel):
     seed = models.CharField(_("seed"), max_length=64)
     algorithm = models.CharField(_("algorithm"), max_length=32, default="sha256-rank-v1")
     requested = models.PositiveSmallIntegerField(_("experts requested"))
-    pool_snapshot = models.JSONField(_("pool snapshot"), default=list)
-    exclusions = models.JSONField(_("exclusions"), default=list)
-    result = models.JSONField(_("result"), default=list)
+    pool_snapshot = models.JSONField(blank=True, verbose_name=_("pool snapshot"), default=list)
+    exclusions = models.JSONField(blank=True, verbose_name=_("exclusions"), default=list)
+    result = models.JSONField(blank=True, verbose_name=_("result"), default=list)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     drawn_at = models.DateTimeField(_("drawn at"), auto_now_add=True)

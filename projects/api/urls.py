@@ -1,0 +1,28 @@
+"""Project API under /api/v1/projects/."""
+
+from django.urls import path
+
+from projects.api import views
+
+urlpatterns = [
+    path("projects/programs/", views.ProgramListView.as_view(), name="api-program-list"),
+    path("projects/programs/<int:pk>/", views.ProgramDetailView.as_view(), name="api-program-detail"),
+    path("projects/programs/<int:pk>/eligibility/", views.ProgramEligibilityView.as_view(),
+         name="api-program-eligibility"),
+    path("projects/programs/<int:pk>/rank/", views.ProgramRankView.as_view(), name="api-program-rank"),
+    path("projects/applications/", views.ApplicationListView.as_view(), name="api-application-list"),
+    path("projects/applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="api-application-detail"),
+    path("projects/applications/<int:pk>/submit/", views.ApplicationSubmitView.as_view(),
+         name="api-application-submit"),
+    path("projects/applications/<int:pk>/start-review/", views.ApplicationStartReviewView.as_view(),
+         name="api-application-start-review"),
+    path("projects/applications/<int:pk>/decide/", views.ApplicationDecideView.as_view(),
+         name="api-application-decide"),
+    path("projects/experts/", views.ExpertListView.as_view(), name="api-expert-list"),
+    path("projects/experts/<int:pk>/", views.ExpertDetailView.as_view(), name="api-expert-detail"),
+    path("projects/reviews/", views.AssignmentListView.as_view(), name="api-assignment-list"),
+    path("projects/reviews/<int:pk>/", views.AssignmentDetailView.as_view(), name="api-assignment-detail"),
+    path("projects/reviews/<int:pk>/scores/", views.AssignmentScoresView.as_view(), name="api-assignment-scores"),
+    path("projects/reviews/<int:pk>/recuse/", views.AssignmentRecuseView.as_view(), name="api-assignment-recuse"),
+]
+

@@ -1,0 +1,82 @@
+"""The expert pool: experts and the relations they declare."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.audit import audit_record, diff, snapshot
+from governance.exceptions import ApplicationError
+from governance.tenancy import require_tenant
+from orgs.models import ServiceDomain
+from orgs.permissions import region_in_jurisdiction
+from projects.models import Expert, ExpertRelation
+from projects.permissions import PROGRAM_ROLES, can_edit_expert
+
+EXPERT_FIELDS = ("name", "title", "affiliation", "employer", "fields", "phone", "email", "available",
+                 "unavailable_until", "note", "user")
+
+
+def _check_fields(expert: Expert) -> None:
+    unknown = [code for code in expert.fields or [] if code not in ServiceDomain.values]
+    if unknown or not isinstance(expert.fields, list):
+        raise ApplicationError(_("Unknown fields of expertise: %(codes)s.") % {"codes": ", ".join(map(str, unknown))})
+    if expert.employer_id and expert.employer.tenant_id != expert.tenant_id:
+        raise ApplicationError(_("Unknown employer organization."))
+    if expert.user_id and expert.user.tenant_id != expert.tenant_id:
+        raise ApplicationError(_("Unknown user account."))
+
+
+@transaction.atomic
+def expert_create(*, actor, region, **fields) -> Expert:
+    tenant = require_tenant()
+    unknown = set(fields) - set(EXPERT_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if not region_in_jurisdiction(actor, region, PROGRAM_ROLES):
+        raise ApplicationError(_("You may not keep an expert pool in this region."))
+    expert = Expert(tenant=tenant, region=region, **fields)
+    _check_fields(expert)
+    expert.full_clean()
+    expert.save()
+    audit_record(actor=actor, action="expert.create", obj=expert, changes=snapshot(expert, list(EXPERT_FIELDS)))
+    return expert
+
+
+@transaction.atomic
+def expert_update(*, actor, expert: Expert, **fields) -> Expert:
+    require_tenant(expert.tenant)
+    unknown = set(fields) - set(EXPERT_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if not can_edit_expert(actor, expert):
+        raise ApplicationError(_("You may not change this expert."))
+    before = snapshot(expert, list(fields))
+    for name, value in fields.items():
+        setattr(expert, name, value)
+    _check_fields(expert)
+    expert.full_clean()
+    expert.save(update_fields=list(fields))
+    audit_record(actor=actor, action="expert.update", obj=expert, changes=diff(before, snapshot(expert, list(fields))))
+    return expert
+
+
+@transaction.atomic
+def relation_declare(*, actor, expert: Expert, organization, kind: str, reason: str) -> ExpertRelation:
+    """Staff record, or the expert declares, a relation with an organization (excluded from its reviews)."""
+    require_tenant(expert.tenant)
+    own = expert.user_id is not None and getattr(actor, "pk", None) == expert.user_id
+    if not (own or can_edit_expert(actor, expert)):
+        raise ApplicationError(_("You may not declare relations for this expert."))
+    if organization.tenant_id != expert.tenant_id:
+        raise ApplicationError(_("Unknown organization."))
+    relation = ExpertRelation(tenant=expert.tenant, expert=expert, organization=organization, kind=kind,
+                              reason=reason.strip(), declared_on=timezone.localdate())
+    relation.full_clean()
+    if ExpertRelation.objects.filter(expert=expert, organization=organization, kind=kind).exists():
+        raise ApplicationError(_("This relation is already declared."))
+    relation.save()
+    audit_record(actor=actor, action="expert.relation_declare", obj=relation,
+                 changes={"organization": organization.pk, "kind": kind, "reason": relation.reason})
+    return relation

@@ -1,0 +1,43 @@
+"""Shared bits of the project pages."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.utils.text import capfirst
+
+from governance.selectors import user_regions
+from governance.web import require_or_404 as require  # noqa: F401  (re-exported)
+from projects.permissions import APPLY_ROLES, PROGRAM_ROLES
+
+STAFF_LIST_SIZE = 25
+
+
+@cache
+def labels(model) -> dict:
+    return {f.name: capfirst(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+
+
+def program_regions(user):
+    """Regions where the user may own a program or keep an expert pool (their subtrees' roots and below)."""
+    return _subtree_regions(user, PROGRAM_ROLES)
+
+
+def apply_regions(user):
+    return _subtree_regions(user, APPLY_ROLES)
+
+
+def _subtree_regions(user, roles):
+    from django.db.models import Q
+
+    from governance.models import Region
+    from governance.models.regions import RegionLevel
+
+    condition = Q()
+    roots = list(user_regions(user, roles))
+    if not roots:
+        return Region.objects.none()
+    for root in roots:
+        condition |= Q(path__startswith=root.path)
+    # Streets and communities own programs and apply; grids below them do not.
+    return Region.objects.filter(condition, level__lte=RegionLevel.COMMUNITY).order_by("path")
