@@ -19,9 +19,6 @@ class ProjectsConfig(AppConfig):
 
         navigation.register()
         notifications.register()
-        from projects import navigation_ratings
-
-        navigation_ratings.register()
         registry.register_audit_actions(ProjectsAudit)
         register_importer(EXPERT_IMPORTER)
         registry.register_seeder("projects", seed_for_demo, layer=30,
