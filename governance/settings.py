@@ -287,6 +287,12 @@ SPECTACULAR_SETTINGS = {
         "BidStatusEnum": "projects.models.BidStatus",
         "AwardStatusEnum": "projects.models.AwardStatus",
         "ContractStatusEnum": "projects.models.ContractStatus",
+        "ProgramStatusEnum": "projects.models.ProgramStatus",
+        "ProgramKindEnum": "projects.models.ProgramKind",
+        "ApplicationStatusEnum": "projects.models.ApplicationStatus",
+        "AssignmentStatusEnum": "projects.models.AssignmentStatus",
+        "IndicatorKindEnum": "projects.models.IndicatorKind",
+        "OrgKindEnum": "orgs.models.OrgKind",
     },
 }
 
