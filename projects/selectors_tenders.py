@@ -72,6 +72,22 @@ def tender_list(*, user, filters: dict | None = None) -> QuerySet[Tender]:
     return _order(queryset, filters, TENDER_ORDERINGS, "-bid_closes")
 
 
+def applications_to_tender(*, user, limit: int = 10) -> list:
+    """Approved projects without a tender whose program the user runs (社区自治金 excepted: residents decide)."""
+    from projects.models import Application, ApplicationStatus, ProgramKind
+    from projects.permissions import PROGRAM_ROLES
+
+    paths = user_region_paths(user, PROGRAM_ROLES)
+    if not paths:
+        return []
+    condition = Q()
+    for path in paths:
+        condition |= Q(program__region__path__startswith=path)
+    return list(Application.objects.filter(condition, status=ApplicationStatus.APPROVED, tender__isnull=True)
+                .exclude(program__kind=ProgramKind.SELF_GOVERNANCE_FUND).select_related("region", "program")
+                .order_by("-program__year", "number")[:limit])
+
+
 def tender_get_for_user(*, user, pk) -> Tender:
     return get_object_for_user_or_404(tender_list(user=user), pk=pk)
 

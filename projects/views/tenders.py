@@ -84,7 +84,8 @@ def _render_list(request, template, form, queryset, sorting, model, **extra):
 def tender_list(request):
     require(perms.can_view_tenders(request.user))
     form, queryset, sorting = _listing(request, TenderFilterForm, selectors_tenders.tender_list, TENDER_SORTS, "-closes")
-    return _render_list(request, "projects/tender_list.html", form, queryset, sorting, Tender)
+    return _render_list(request, "projects/tender_list.html", form, queryset, sorting, Tender,
+                        to_tender=selectors_tenders.applications_to_tender(user=request.user))
 
 
 @login_required

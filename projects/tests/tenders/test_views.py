@@ -220,7 +220,7 @@ def test_api_contract_term_and_second_award(world, users, api_for):
 @pytest.mark.parametrize("url", STAFF_LISTS[:4])
 def test_staff_list_pages_query_budget(world, users, client_for, query_budget, url):
     client = client_for(world.street)
-    expected = {"/projects/tenders/": 6, "/projects/bids/": 6, "/projects/awards/": 6, "/projects/contracts/": 6}
+    expected = {"/projects/tenders/": 7, "/projects/bids/": 6, "/projects/awards/": 6, "/projects/contracts/": 6}
     query_budget(lambda n: _rows(world, n), lambda: client.get(url), sizes=(3, 25), expected=expected[url],
                  warm=True)
 
@@ -261,3 +261,23 @@ def test_exports_are_scoped_and_audited(world, flow, users, client_for, url, act
     assert rows(users["street2_a"]) == 0
     assert AuditEvent.objects.filter(action=action).count() == 2
     assert client_for(world.bidder).get(url).status_code == 404
+
+
+def test_tender_opened_from_the_list_page(world, users, client_for):
+    client = client_for(world.street)
+    page = client.get("/projects/tenders/").content.decode()
+    url = f"/projects/applications/{world.application.pk}/tender/"
+    assert url in page
+    assert url not in client_for(users["street2_a"]).get("/projects/tenders/").content.decode()
+    assert client_for(users["street2_a"]).get(url).status_code == 404
+    assert client_for(users["community_a"]).get(url).status_code == 404  # the applying unit does not tender
+    now = timezone.localtime()
+    form = {"bid_opens": now.strftime("%Y-%m-%dT%H:%M"), "bid_closes": (now + datetime.timedelta(days=7)).strftime(
+        "%Y-%m-%dT%H:%M"), "price_weight": "40", "quality_weight": "50", "standstill_days": "7"}
+    refused = client.post(url, form).content.decode()
+    assert "之和必须为 100" in refused
+    form["quality_weight"] = "60"
+    assert client.post(url, form).status_code == 302
+    tender = world.application.tender
+    assert tender.price_weight == Decimal("40")
+    assert url not in client.get("/projects/tenders/").content.decode()
