@@ -19,6 +19,9 @@ class ProjectsConfig(AppConfig):
 
         navigation.register()
         notifications.register()
+        from projects import navigation_tenders
+
+        navigation_tenders.register()
         registry.register_audit_actions(ProjectsAudit)
         register_importer(EXPERT_IMPORTER)
         registry.register_seeder("projects", seed_for_demo, layer=30,

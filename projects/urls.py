@@ -35,3 +35,7 @@ urlpatterns = [
     path("reviews/<int:pk>/recuse/", reviews.assignment_recuse, name="assignment-recuse"),
 ]
 
+# Tenders, bids, awards, contracts, risk flags and the organization portal.
+from projects.urls_tenders import urlpatterns as tender_urlpatterns  # noqa: E402
+
+urlpatterns += tender_urlpatterns

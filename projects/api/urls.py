@@ -26,3 +26,7 @@ urlpatterns = [
     path("projects/reviews/<int:pk>/recuse/", views.AssignmentRecuseView.as_view(), name="api-assignment-recuse"),
 ]
 
+# Tenders, bids, awards, contracts and the organization portal.
+from projects.api.urls_tenders import urlpatterns as tender_urlpatterns  # noqa: E402
+
+urlpatterns += tender_urlpatterns
