@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.exceptions import ApplicationError
@@ -23,7 +24,8 @@ from governance.imports.forms import ImportForm
 from governance.imports.importer import get_importer, importer_for_user_or_404
 from governance.imports.services import import_job_create
 from governance.imports.workbooks import build_template
-from governance.views import paginate
+from governance.views import paginate, querystring_without_page
+from governance.web import SortKey, sort_queryset
 
 HISTORY_PAGE_SIZE = 20
 
@@ -70,13 +72,26 @@ def template(request, key: str):
     return response
 
 
+HISTORY_SORTS = {
+    "uploaded": SortKey(gettext_lazy("Uploaded"), "created_at"),
+    "file": SortKey(gettext_lazy("File"), "original_name"),
+    "status": SortKey(gettext_lazy("Status"), "status"),
+    "rows": SortKey(gettext_lazy("Rows"), "total_rows"),
+    "imported": SortKey(gettext_lazy("Imported"), "imported_rows"),
+    "problems": SortKey(gettext_lazy("Problems"), "error_count"),
+}
+
+
 @login_required
 @require_GET
 def history(request, key: str):
     importer = importer_for_user_or_404(key, request.user)
-    page = paginate(request, selectors.import_job_list(user=request.user, importer=importer.key),
-                    per_page=HISTORY_PAGE_SIZE)
-    return render(request, "governance/imports/history.html", {**_importer_context(importer), "page": page})
+    queryset, sorting = sort_queryset(request, selectors.import_job_list(user=request.user, importer=importer.key),
+                                      allowed=HISTORY_SORTS, default="-uploaded")
+    page = paginate(request, queryset, per_page=HISTORY_PAGE_SIZE)
+    return render(request, "governance/imports/history.html",
+                  {**_importer_context(importer), "page": page, "sorting": sorting,
+                   "query": querystring_without_page(request)})
 
 
 def _status_context(job) -> dict:
