@@ -19,6 +19,7 @@ from orgs.models import (
     OrganizationDomain,
     OrgChangeRequest,
     OrgMembership,
+    RegistrySettings,
     ReportAttachment,
 )
 
@@ -157,6 +158,19 @@ class AnnualReportAdmin(InlineTenantMixin, TenantAwareAdmin):
 @admin.register(GradeBand)
 class GradeBandAdmin(TenantAwareAdmin):
     list_display = ["grade", "min_score"]
+
+
+@admin.register(RegistrySettings)
+class RegistrySettingsAdmin(TenantAwareAdmin):
+    """The filing-number format (also on the tenant admin's registry settings page); the model validates it."""
+
+    list_display = ["__str__", "filing_number_prefix", "filing_number_format", "updated_at"]
+
+    def has_add_permission(self, request):
+        # One row per tenant: a tenant admin whose tenant has its row changes that one.
+        if request.user.tenant_id and RegistrySettings.unscoped.filter(tenant_id=request.user.tenant_id).exists():
+            return False
+        return super().has_add_permission(request)
 
 
 class RefreshesListFlagsMixin:

@@ -48,6 +48,7 @@ class OrgsAudit(models.TextChoices):
     GRADE_EXPIRE = "grade.expire", _("Grade expired")
     GRADE_FLAG_EXPIRY = "grade.flag_expiry", _("Grade expiry flagged")
     GRADE_BANDS_SET = "grade_bands.set", _("Set grade bands")
+    REGISTRY_SETTINGS_UPDATE = "registry_settings.update", _("Change registry settings (filing-number format)")
     CREDIT_ADD = "credit.add", _("Put on credit list")
     CREDIT_EXPORT = "credit.export", _("Export credit lists")
     CREDIT_REMOVE = "credit.remove", _("Remove from credit list")

@@ -46,6 +46,7 @@ def register() -> None:
         ("orgs:change-request-list", gettext_lazy("Change requests"), staff, "orgs.change", ()),
         ("orgs:import", gettext_lazy("Import organizations"), None, None, ()),
         ("orgs:portal", gettext_lazy("Our organization"), frozenset({Role.ORG_USER}), "orgs.portal", ()),
+        ("orgs:registry-settings", gettext_lazy("Registry settings"), permissions.AUTHORITY_ROLES, None, ()),
     ]
     for order, (url_name, label, roles, badge, match) in enumerate(entries):
         registry.register_nav(section=SECTION, label=label, url_name=url_name, roles=roles, badge=badge,

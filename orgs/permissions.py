@@ -213,6 +213,11 @@ def can_review_report(user, report=None) -> bool:
 # --- grades and credit -----------------------------------------------------------------------
 
 
+def can_configure_registry(user, obj=None) -> bool:
+    """The registry settings of the tenant (filing-number format): the tenant administrator."""
+    return has_any_role(user, AUTHORITY_ROLES)
+
+
 def can_configure_grades(user, obj=None) -> bool:
     return has_any_role(user, {Role.TENANT_ADMIN})
 

@@ -9,6 +9,7 @@ from django.urls import path
 from governance.imports import views as import_views
 from orgs.importing import IMPORTER_KEY
 from orgs.views import registry as views
+from orgs.views import settings as settings_views
 
 urlpatterns = [
     path("", views.organization_list, name="list"),
@@ -18,6 +19,8 @@ urlpatterns = [
     # The core's import pages for this importer, under the registry's own (menu) URLs.
     path("import/", import_views.upload, {"key": IMPORTER_KEY}, name="import"),
     path("import/template.xlsx", import_views.template, {"key": IMPORTER_KEY}, name="import-template"),
+    path("settings/", settings_views.registry_settings, name="registry-settings"),
+    path("settings/preview/", settings_views.registry_settings_preview, name="registry-settings-preview"),
     path("<int:pk>/", views.organization_detail, name="detail"),
     path("<int:pk>/edit/", views.organization_edit, name="edit"),
     path("<int:pk>/status/", views.organization_status, name="status"),

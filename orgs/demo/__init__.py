@@ -49,6 +49,7 @@ from orgs.models import (
 from orgs.services.list_flags import organization_refresh_flags
 
 DEMO_COUNTS = {"hengyang": 300, "zhuzhou": 60}
+NUMBER_PENDING = "待编号"  # a filed group's number until _assign_filing_numbers draws it
 DEMO_ORG_USERS = {"hengyang": "hy_org", "zhuzhou": "zz_org"}
 DEFAULT_SEED = 2026
 
@@ -96,7 +97,6 @@ def seed_organizations(*, tenant: Tenant, count: int, seed: int = DEFAULT_SEED, 
     places = _Places(tenant)
     used_names = set(Organization.objects.filter(tenant=tenant).values_list("name", flat=True))
     tag = _base31(int(tenant.root_code[:6].ljust(6, "0")) % 961, 2)  # tenant-specific, so codes rarely collide
-    filing_prefix = places.city[:1]
 
     with transaction.atomic():
         plans = []
@@ -143,7 +143,7 @@ def seed_organizations(*, tenant: Tenant, count: int, seed: int = DEFAULT_SEED, 
                     filing_status = rng.choice([FilingStatus.SUBMITTED, FilingStatus.COMMUNITY_APPROVED])
                     registered = None
                 else:
-                    filing_number = f"{filing_prefix}社备〔{registered.year}〕{index + 1:05d}号"
+                    filing_number = NUMBER_PENDING  # drawn below, in the tenant's format
                     filing_status = FilingStatus.FILED
             if status == OrgStatus.ACTIVE and index != 0:
                 roll = rng.random()
@@ -186,6 +186,7 @@ def seed_organizations(*, tenant: Tenant, count: int, seed: int = DEFAULT_SEED, 
             org_domains.append((org, tuple(dict.fromkeys([*domains, *extra]))))
             if filing_status is not None:
                 filings.append((org, filing_status))
+        _assign_filing_numbers(tenant, [org for org in organizations if org.filing_number == NUMBER_PENDING])
         Organization.objects.bulk_create(organizations, batch_size=BATCH)
         _ensure_ids(tenant, organizations)
 
@@ -216,6 +217,19 @@ def seed_organizations(*, tenant: Tenant, count: int, seed: int = DEFAULT_SEED, 
                      changes={"organizations": new, "annual_reports": result.annual_reports,
                               "grades": result.grades, "credit_records": result.credit_records})
     return result
+
+
+def _assign_filing_numbers(tenant: Tenant, organizations: list[Organization]) -> None:
+    """Filed groups get numbers of the tenant's format (registry settings), drawn per year of filing."""
+    from orgs.services.numbering import filing_numbers_reserve, street_code
+
+    by_year: dict[int, list[Organization]] = {}
+    for org in organizations:
+        by_year.setdefault(org.registered_date.year, []).append(org)
+    for year, orgs in sorted(by_year.items()):
+        numbers = filing_numbers_reserve(tenant=tenant, year=year, streets=[street_code(org.region) for org in orgs])
+        for org, number in zip(orgs, numbers, strict=True):
+            org.filing_number = number
 
 
 def link_org_user(*, tenant: Tenant, username: str, actor=None) -> str | None:

@@ -31,6 +31,7 @@ from orgs.models.grades import (
     GradeBand,
     GradeStatus,
 )
+from orgs.models.numbering import FilingNumberCounter, RegistrySettings
 from orgs.models.organizations import (
     KIND_USCC_TYPES,
     FundingSource,
@@ -50,4 +51,5 @@ __all__ = [
     "FundingSource", "Grade", "GradeBand", "GradeStatus", "InspectionCampaign",
     "OrgChangeRequest", "OrgKind", "OrgMembership", "OrgStatus", "Organization", "OrganizationDomain",
     "PartyCoverage", "ReportAttachment", "ReportStatus", "ServiceDomain",
+    "FilingNumberCounter", "RegistrySettings",
 ]

@@ -45,6 +45,12 @@ from orgs.services.filings import FILING_FIELDS, filing_submit, filing_transitio
 from orgs.services.grades import grade_award, grade_bands_set
 from orgs.services.list_flags import organization_flags_check, organization_refresh_flags
 from orgs.services.memberships import membership_add, membership_check, membership_remove
+from orgs.services.numbering import (
+    filing_number_peek,
+    filing_numbers_reserve,
+    registry_settings_for,
+    registry_settings_update,
+)
 from orgs.services.organizations import (
     KEY_DATA_FIELDS,
     MANUAL_STATUSES,
@@ -60,6 +66,7 @@ from orgs.services.portal import PORTAL_DIRECT_FIELDS, PORTAL_KEY_FIELDS, change
 __all__ = [
     "ABNORMAL_TO_SERIOUS_YEARS", "ATTACHMENT_EXTENSIONS", "FILING_FIELDS", "GRADE_EXPIRY_WARNING_DAYS",
     "KEY_DATA_FIELDS",
+    "filing_number_peek", "filing_numbers_reserve", "registry_settings_for", "registry_settings_update",
     "MANUAL_STATUSES", "MAX_ATTACHMENT_BYTES", "NO_RECTIFICATION_MONTHS", "ORGANIZATION_FIELDS",
     "ORGANIZATION_UPDATE_FIELDS", "PORTAL_DIRECT_FIELDS", "PORTAL_KEY_FIELDS", "REMOVAL_DEREGISTERED",
     "REMOVAL_EXIT_APPROVED", "REMOVAL_MOVED", "REMOVAL_NO_RECTIFICATION", "REMOVAL_VERIFIED", "REPORT_FIELDS", "SERIOUS_REMOVAL_YEARS",

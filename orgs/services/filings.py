@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from orgs.permissions import (
     region_in_jurisdiction,
 )
 from orgs.services._common import _reject_unknown_fields
+from orgs.services.numbering import filing_numbers_reserve, street_code
 from orgs.services.organizations import _build_organization, pending_name_conflict
 from orgs.workflows import FILING_WORKFLOW, ORGANIZATION_WORKFLOW
 
@@ -62,32 +63,9 @@ def filing_submit(*, actor, region, domains=(), **fields) -> Filing:
     return filing
 
 
-def _street_code(region) -> str:
-    """Short code of the street above (or at) ``region``, else of the region itself."""
-    from governance.models.regions import LEVEL_CODE_DIGITS, RegionLevel
-
-    street_digits = LEVEL_CODE_DIGITS[RegionLevel.STREET]
-    segments = region.path.strip("/").split("/")
-    if region.level >= RegionLevel.STREET and len(segments) > 1:
-        for segment in segments:
-            if len(segment) == street_digits:
-                return segment
-    return region.short_code
-
-
-def _assign_filing_number(org: Organization, year: int, attempts: int = 5) -> None:
-    prefix = f"{_street_code(org.region)}-{year}-"
-    for _attempt in range(attempts):
-        taken = Organization.objects.filter(filing_number__startswith=prefix).values_list("filing_number", flat=True)
-        seq = max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0) + 1
-        org.filing_number = f"{prefix}{seq:04d}"
-        try:
-            with transaction.atomic():
-                org.save(update_fields=["filing_number", "updated_at"])
-            return
-        except IntegrityError:
-            continue  # another approval in the same street took the number; take the next one
-    raise ApplicationError(_("Could not assign a filing number; please try again."))
+def filing_number_next(org: Organization, year: int) -> str:
+    """The next filing number of the tenant's format for ``org`` (locks the tenant's counter of the year)."""
+    return filing_numbers_reserve(tenant=org.tenant, year=year, streets=[street_code(org.region)])[0]
 
 
 @transaction.atomic
@@ -107,8 +85,8 @@ def filing_transition(*, actor, filing: Filing, to: str, note: str = "") -> Fili
         today = timezone.localdate()
         fields = {"registered_date": today}
         if not org.filing_number:
-            _assign_filing_number(org, today.year)  # reserves the number (saved at once, retried on a race)
-            fields["filing_number"], org.filing_number = org.filing_number, ""  # audited as "" → number
+            # The tenant's counter stays locked until the commit: parallel approvals queue for their numbers.
+            fields["filing_number"] = filing_number_next(org, today.year)
         ORGANIZATION_WORKFLOW.transition(obj=org, to=OrgStatus.ACTIVE, actor=actor, fields=fields)
     else:
         ORGANIZATION_WORKFLOW.transition(obj=org, to=OrgStatus.REJECTED, actor=actor, note=note or "")

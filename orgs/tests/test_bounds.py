@@ -79,7 +79,8 @@ def test_update_refuses_a_future_establishment_date(tree_a, users):
         org = OrganizationFactory(region=tree_a["community"])
         events = AuditEvent.objects.count()
         with pytest.raises(ValidationError) as info:
-            services.organization_update(actor=users["street_a"], organization=org, established_date=TOMORROW)
+            # A registered association's dates are the registration authority's to change (issue 7 item 11).
+            services.organization_update(actor=users["admin_a"], organization=org, established_date=TOMORROW)
         assert "established_date" in info.value.message_dict
         org.refresh_from_db()
         assert org.established_date != TOMORROW and AuditEvent.objects.count() == events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -55,6 +56,9 @@ def test_seed_orgs_creates_valid_demo_data_once():
             assert org.region.tenant_id == hengyang.pk
             if org.status != OrgStatus.PENDING:  # a pending filing has no number yet
                 assert identity_errors(kind=org.kind, uscc=org.uscc, filing_number=org.filing_number) == {}
+            if org.filing_number:  # the tenant's format (registry settings), per year of filing
+                assert re.fullmatch(r"衡社备〔(\d{4})〕\d{5}号", org.filing_number), org.filing_number
+                assert org.filing_number[4:8] == str(org.registered_date.year)
             assert org.region.path.startswith("4304/")
         assert all(org.domains.exists() for org in organizations[:10])
         assert AnnualReport.objects.filter(status=ReportStatus.REVIEWED).exclude(conclusion="").exists()

@@ -87,7 +87,7 @@ def test_filing_goes_to_the_communitys_staff_then_the_streets_then_back_to_the_a
     services.filing_transition(actor=users["street_a"], filing=filing, to=FilingStatus.FILED)
     decided = Notification.objects.get(kind=notifications.FILING_DECIDED)
     assert decided.recipient == users["org_a"] and "已备案" in decided.title
-    assert f"430405001-{datetime.date.today().year}-0001" in decided.body
+    assert f"衡社备〔{datetime.date.today().year}〕00001号" in decided.body
 
 
 def test_staff_submitting_a_filing_is_not_notified_of_it_and_a_rejection_reaches_them(a, tree_a, users, more):

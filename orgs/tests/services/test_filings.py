@@ -67,7 +67,7 @@ def test_filing_workflow_to_filed(a, tree_a, users):
     org = Organization.objects.get(pk=filing.organization_id)
     assert filing.status == FilingStatus.FILED and filing.decided_at is not None
     assert org.status == OrgStatus.ACTIVE and org.registered_date == TODAY
-    assert org.filing_number == f"430405001-{TODAY.year}-0001"
+    assert org.filing_number == f"衡社备〔{TODAY.year}〕00001号"  # the tenant's default format
     assert list(StatusChange.objects.filter(object_id=str(filing.pk), workflow="filing")
                 .values_list("to_status", flat=True)) == ["submitted", "community_approved", "filed"]
     with Unchanged(), pytest.raises(ApplicationError):
@@ -77,7 +77,7 @@ def test_filing_workflow_to_filed(a, tree_a, users):
                                     **{**FILING, "name": "第二个队"})
     services.filing_transition(actor=users["admin_a"], filing=second, to=FilingStatus.COMMUNITY_APPROVED)
     services.filing_transition(actor=users["admin_a"], filing=second, to=FilingStatus.FILED)
-    assert Organization.objects.get(pk=second.organization_id).filing_number == f"430405001-{TODAY.year}-0002"
+    assert Organization.objects.get(pk=second.organization_id).filing_number == f"衡社备〔{TODAY.year}〕00002号"
 
 
 def test_filing_rejection_needs_a_note(a, tree_a, users):
