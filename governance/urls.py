@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("orgs/", include("orgs.urls")),
     path("projects/", include("projects.urls")),
+    path("", include("projects.urls_ratings")),  # resident ratings: /r/<code>/ and /projects/ratings/
     path("api/v1/", include("governance.api.urls")),
     path("api/v1/", include("orgs.api.urls")),
     path("api/v1/", include("projects.api.urls")),

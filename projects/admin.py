@@ -173,3 +173,6 @@ class ContractAdmin(InlineTenantMixin, TenantAwareAdmin):
         _inline(PaymentTranche, ["sequence", "percentage", "due_date", "trigger", "depends_on", "status",
                                  "paid_on"], raw_id_fields=["depends_on"]),
     ]
+
+
+from projects import admin_ratings  # noqa: E402,F401  (resident satisfaction)

@@ -35,6 +35,16 @@ from projects.models.programs import (
     ReviewCriterion,
     ReviewTemplate,
 )
+from projects.models.ratings import (  # noqa: F401  (re-exported; resident satisfaction)
+    DefaultRatingQuestion,
+    RatingAnswer,
+    RatingChannel,
+    RatingCode,
+    RatingLink,
+    RatingQuestion,
+    RatingResponse,
+    RatingSurvey,
+)
 from projects.models.reviews import (
     AssignmentStatus,
     DrawPurpose,
