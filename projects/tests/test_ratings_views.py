@@ -345,3 +345,8 @@ def test_code_list_api_query_count(tree_a, users, survey, api_for, query_budget)
     api = api_for(users["community_a"])
     query_budget(_codes(tree_a, users, survey), lambda: api.get(f"/api/v1/projects/ratings/{survey.pk}/codes/"),
                  expected=6, rows=lambda r: len(r.json()["results"]))
+
+
+def test_contract_page_links_to_its_satisfaction_page(users, contract, client_for):
+    page = client_for(users["street_a"]).get(f"/projects/contracts/{contract.pk}/").content.decode()
+    assert f'href="/projects/ratings/contract/{contract.pk}/"' in page and "居民满意度" in page
