@@ -36,6 +36,7 @@ class RegistrySearchForm(BootstrapFormMixin, forms.Form):
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["region"].choices = [("", _("All regions")), *region_options(user)]
+        self.order_fields(["q", "region"])  # search and region first, then the list's own filters
 
     def filters(self) -> dict:
         """The valid filters only (an unknown value in one parameter does not void the others)."""
