@@ -94,8 +94,11 @@ def application_list(*, user, filters: dict | None = None) -> QuerySet[Applicati
                         ("year", "program__year")):
         if filters.get(key):
             queryset = queryset.filter(**{lookup: filters[key]})
-    if filters.get("flagged"):
+    flagged = filters.get("flagged")
+    if flagged in (True, "true", "1"):
         queryset = queryset.filter(spread_flagged=True)
+    elif flagged == "false":
+        queryset = queryset.filter(spread_flagged=False)
     ordering = filters.get("ordering")
     return queryset.order_by(ordering if ordering in APPLICATION_ORDERINGS else "-created_at", "-id")
 
@@ -131,8 +134,9 @@ def expert_list(*, user, filters: dict | None = None) -> QuerySet[Expert]:
     queryset = scope_to_user(Expert.objects.all(), user, roles=VIEW_ROLES).select_related("region", "employer")
     if q := _text(filters):
         queryset = queryset.filter(Q(name__icontains=q) | Q(affiliation__icontains=q) | Q(title__icontains=q))
-    if filters.get("available") in ("1", "0", True, False):
-        queryset = queryset.filter(available=filters["available"] in ("1", True))
+    available = filters.get("available")
+    if available in ("1", "0", "true", "false", True, False):
+        queryset = queryset.filter(available=available in ("1", "true", True))
     if field := _text(filters, "field"):
         queryset = queryset.filter(fields__icontains=f'"{field}"')
     return queryset.order_by("name", "id")

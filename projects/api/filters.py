@@ -1,7 +1,9 @@
 """Query parameters of the project list APIs (validated; projects.selectors applies them)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from governance.api.filtering import IdFilter
 from orgs.models import ServiceDomain
@@ -17,12 +19,30 @@ from projects.models import (
 )
 from projects.selectors import APPLICATION_ORDERINGS, PROGRAM_ORDERINGS
 
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class YesNoFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false`` (documented as such, whatever the type of a model field of the same name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=YES_NO, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=2000, max_value=2100, **kwargs)
+
 
 class ProgramFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), max_length=100)
     kind = django_filters.ChoiceFilter(choices=ProgramKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ProgramStatus.choices, label=_("Status"))
-    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFilter(label=_("Year"))
     ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in PROGRAM_ORDERINGS], label=_("Sort by"))
 
     class Meta:
@@ -35,8 +55,8 @@ class ApplicationFilter(django_filters.FilterSet):
     program = IdFilter(label=_("Funding program"))
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=ProgramKind.choices, label=_("Program kind"))
-    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
-    flagged = django_filters.BooleanFilter(label=_("Experts disagree"))
+    year = YearFilter(label=_("Year"))
+    flagged = YesNoFilter(label=_("Experts disagree"))
     ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in APPLICATION_ORDERINGS], label=_("Sort by"))
 
     class Meta:
@@ -47,7 +67,7 @@ class ApplicationFilter(django_filters.FilterSet):
 class ExpertFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or affiliation"), max_length=100)
     field = django_filters.ChoiceFilter(choices=ServiceDomain.choices, label=_("Field"))
-    available = django_filters.BooleanFilter(label=_("Available"))
+    available = YesNoFilter(label=_("Available"))
 
     class Meta:
         model = Expert

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from governance.api.fields import DecimalStringField
 from governance.api.lists import choice_labels, date_out, datetime_out, decimal_out, display
 from projects.models import (
     Aggregation,
@@ -115,7 +116,7 @@ def application_rows(rows: list[dict]) -> list[dict]:
 
 class BudgetLineSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
-    amount = serializers.DecimalField(**MONEY, min_value=0)
+    amount = DecimalStringField(**MONEY, min_value=0)
     rationale = serializers.CharField(max_length=500)
 
 
@@ -123,9 +124,9 @@ class IndicatorSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=IndicatorKind.choices)
     unit = serializers.CharField(max_length=20)
-    baseline = serializers.DecimalField(max_digits=14, decimal_places=2, default=0)
-    target = serializers.DecimalField(max_digits=14, decimal_places=2)
-    weight = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+    baseline = DecimalStringField(max_digits=14, decimal_places=2, default="0")
+    target = DecimalStringField(max_digits=14, decimal_places=2)
+    weight = DecimalStringField(max_digits=5, decimal_places=2, min_value=0)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.ASCENDING)
     aggregation = serializers.ChoiceField(choices=Aggregation.choices, default=Aggregation.CUMULATIVE)
 
@@ -171,7 +172,7 @@ class DecisionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[ApplicationStatus.APPROVED, ApplicationStatus.RETURNED,
                                           ApplicationStatus.REJECTED])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True, default=None)
+    approved_amount = DecimalStringField(**MONEY, min_value=0, required=False, allow_null=True, default=None)
 
 
 class StartReviewInputSerializer(serializers.Serializer):
@@ -227,7 +228,7 @@ def assignment_rows(rows: list[dict]) -> list[dict]:
 
 class ScoreInputSerializer(serializers.Serializer):
     criterion = serializers.IntegerField(min_value=1)
-    score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    score = DecimalStringField(max_digits=7, decimal_places=2, min_value=0, allow_null=True)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

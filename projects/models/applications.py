@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.tenancy import TenantOwnedModel
 from orgs.models.limits import LONG_TEXT, NOTE_TEXT, bounded_text
@@ -18,7 +19,7 @@ from projects.models.programs import MONEY, SCORE, WEIGHT, FundingProgram
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")  # 草稿
-    SUBMITTED = "submitted", _("Submitted")  # 已提交
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")  # 已提交
     IN_REVIEW = "in_review", _("In expert review")  # 专家评审中
     APPROVED = "approved", _("Approved")  # 已立项
     RETURNED = "returned", _("Returned for revision")  # 退回修改

@@ -89,7 +89,7 @@ def application_create(*, actor, program, region, budget_lines=(), indicators=()
     if not region_in_jurisdiction(actor, region, APPLY_ROLES):
         raise ApplicationError(_("You may not apply for this unit."))
     if program.status != ProgramStatus.OPEN:
-        raise ApplicationError(_("This program does not accept applications now."))
+        raise ConflictError(_("This program does not accept applications now."))
     application = Application(tenant=tenant, program=program, region=region, created_by=actor_or_none(actor),
                               number=f"tmp-{uuid.uuid4().hex}", **fields)
     _replace_children(application, tenant=tenant, budget_lines=list(budget_lines), indicators=list(indicators),
@@ -152,16 +152,16 @@ def application_submit(*, actor, application: Application) -> Application:
     program = application.program
     today = timezone.localdate()
     if program.status != ProgramStatus.OPEN or not (program.application_opens <= today <= program.application_closes):
-        raise ApplicationError(_("Applications to this program are accepted from %(opens)s to %(closes)s.")
+        raise ConflictError(_("Applications to this program are accepted from %(opens)s to %(closes)s.")
                                % {"opens": program.application_opens, "closes": program.application_closes})
     problems = completeness_problems(application)
     if problems:
-        raise ApplicationError(" ".join(problems), extra={"problems": problems})
+        raise ConflictError(" ".join(problems), extra={"problems": problems})
     if application.applicant_organization_id:
         failures = eligibility_explain(program=program, organization=application.applicant_organization,
                                        on_date=today)
         if failures:
-            raise ApplicationError(" ".join(f.message for f in failures),
+            raise ConflictError(" ".join(f.message for f in failures),
                                    extra={"eligibility": [f.rule for f in failures]})
     APPLICATION_WORKFLOW.transition(obj=application, to=ApplicationStatus.SUBMITTED, actor=actor,
                                     fields={"submitted_at": timezone.now(), "decision_reason": ""})
@@ -191,17 +191,17 @@ def _check_approvable(application: Application, amount: Decimal) -> None:
     if program.decided_by_residents:
         consultation = ResidentConsultation.objects.filter(application=application).first()
         if consultation is None or consultation.outcome != ConsultationOutcome.ADOPTED:
-            raise ApplicationError(_("A community self-governance fund application is approved by an adopted "
+            raise ConflictError(_("A community self-governance fund application is approved by an adopted "
                                      "residents' consultation."))
     elif application.status != ApplicationStatus.IN_REVIEW or application.final_score is None:
-        raise ApplicationError(_("Approve after every drawn expert has submitted their scores."))
+        raise ConflictError(_("Approve after every drawn expert has submitted their scores."))
     if amount <= 0 or amount > application.requested_amount:
         raise ApplicationError(_("The approved amount must be positive and at most the %(amount)s yuan requested.")
                                % {"amount": application.requested_amount})
     approved = sum(program.applications.filter(status=ApplicationStatus.APPROVED)
                    .exclude(pk=application.pk).values_list("approved_amount", flat=True), Decimal(0))
     if approved + amount > program.budget_pool:
-        raise ApplicationError(_("Approving %(amount)s yuan would exceed the budget pool: %(left)s yuan are left.")
+        raise ConflictError(_("Approving %(amount)s yuan would exceed the budget pool: %(left)s yuan are left.")
                                % {"amount": amount, "left": program.budget_pool - approved})
 
 
@@ -215,7 +215,7 @@ def consultation_record(*, actor, application: Application, **fields) -> Residen
     require_tenant(application.tenant)
     reject_unknown(fields, CONSULTATION_FIELDS)
     if not application.program.decided_by_residents:
-        raise ApplicationError(_("Only community self-governance fund applications are decided by residents."))
+        raise ConflictError(_("Only community self-governance fund applications are decided by residents."))
     if not can_decide_application(actor, application):
         raise ApplicationError(_("You may not record this consultation."))
     if application.status != ApplicationStatus.SUBMITTED:

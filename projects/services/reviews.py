@@ -81,7 +81,7 @@ def _draw(*, actor, application: Application, count: int, purpose: str, seed: st
     seed = seed or new_seed()
     outcome = run_draw(seed=seed, candidates=candidates, context=context, count=count)
     if len(outcome.result) < count and not allow_short:
-        raise ApplicationError(
+        raise ConflictError(
             _("Only %(n)s experts without a conflict of interest are available; %(count)s are needed.")
             % {"n": len(outcome.result), "count": count},
             extra={"excluded": len(outcome.exclusions), "pool": len(candidates)})
@@ -108,10 +108,10 @@ def application_start_review(*, actor, application: Application, seed: str | Non
     if not can_decide_application(actor, application):
         raise ApplicationError(_("You may not start the review of this application."))
     if application.program.decided_by_residents:
-        raise ApplicationError(_("A community self-governance fund application is decided by a residents' "
+        raise ConflictError(_("A community self-governance fund application is decided by a residents' "
                                "consultation, not by experts."))
     if application.program.review_template_id is None:
-        raise ApplicationError(_("Give the program a review template first."))
+        raise ConflictError(_("Give the program a review template first."))
     lock_row(application, "status")
     if application.status != ApplicationStatus.SUBMITTED or application.assignments.exists():
         raise ConflictError(_("Experts are drawn once, for a submitted application."))
@@ -222,12 +222,12 @@ def program_rank_and_approve(*, actor, program) -> list[Application]:
     require_tenant(program.tenant)
     in_review = list(program.applications.filter(status=ApplicationStatus.IN_REVIEW).select_related("program"))
     if not in_review:
-        raise ApplicationError(_("No application of this program is in review."))
+        raise ConflictError(_("No application of this program is in review."))
     if not all(can_decide_application(actor, a) for a in in_review):
         raise ApplicationError(_("You may not decide this program's applications."))
     waiting = [a.number for a in in_review if a.final_score is None]
     if waiting:
-        raise ApplicationError(_("Experts have not finished: %(numbers)s.") % {"numbers": ", ".join(waiting)},
+        raise ConflictError(_("Experts have not finished: %(numbers)s.") % {"numbers": ", ".join(waiting)},
                                extra={"waiting": waiting})
     ranked = sorted(in_review, key=lambda a: (-a.final_score, a.requested_amount, a.submitted_at or timezone.now(),
                                               a.pk))

@@ -90,3 +90,14 @@ def test_list_apis_query_counts_do_not_grow(api_for, users, tree_a, query_budget
     for kind in ("applications", "programs", "experts"):
         query_budget(makers[kind], lambda kind=kind: client.get(f"{BASE}/{kind}/"), expected=5, rows=rows,
                      warm=True)
+
+
+def test_filters_are_validated_as_documented(api_for, users, tree_a, experts):
+    client = api_for(users["street_a"])
+    assert client.get(f"{BASE}/programs/?year=0").status_code == 400
+    assert client.get(f"{BASE}/experts/?available=2").status_code == 400
+    with tenant_context(tree_a["tenant"]):
+        experts[0].available = False
+        experts[0].save(update_fields=["available"])
+    assert client.get(f"{BASE}/experts/?available=false").json()["count"] == 1
+    assert client.get(f"{BASE}/experts/?available=true").json()["count"] == 4
