@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from governance import role_cache
 from governance.models import ApiToken, AuditEvent, Region, RoleAssignment
 from governance.models.accounts import STAFF_ROLES, Role
 from governance.tenancy import get_current_tenant_id
@@ -19,19 +20,23 @@ from governance.tenancy import get_current_tenant_id
 _CACHE_ATTR = "_governance_role_cache"
 
 
-def _assignments(user) -> list[tuple[str, str, int]]:
-    """``[(role, region_path, region_id)]`` of the user in the active tenant, cached on the user object."""
+def user_role_rows(user) -> list[role_cache.RoleRow]:
+    """``[(role, region_path, region_id, region_name, region_code)]`` of the user in the active tenant, by role:
+    kept on the user object for the request and in the Django cache across requests (governance.role_cache)."""
     tenant_id = get_current_tenant_id()
-    cache = getattr(user, _CACHE_ATTR, None)
-    if cache is not None and cache[0] == tenant_id:
-        return cache[1]
-    rows: list[tuple[str, str, int]] = []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None and cached[0] == tenant_id:
+        return cached[1]
+    rows: list[role_cache.RoleRow] = []
     if tenant_id is not None and getattr(user, "pk", None) and user.tenant_id == tenant_id:
-        rows = list(
-            RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "region__path", "region_id")
-        )
+        rows = role_cache.role_rows(user, tenant_id)
     setattr(user, _CACHE_ATTR, (tenant_id, rows))
     return rows
+
+
+def _assignments(user) -> list[tuple[str, str, int]]:
+    """``[(role, region_path, region_id)]`` of the user in the active tenant."""
+    return [row[:3] for row in user_role_rows(user)]
 
 
 def forget_roles(user) -> None:

@@ -131,6 +131,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gov"}}
+# Seconds a user's roles stay in the cache (governance.role_cache); 0 reads them on every request. Production
+# without Redis sets 0: a process-local cache cannot be invalidated in the other workers.
+ROLE_CACHE_SECONDS = int(os.environ.get("ROLE_CACHE_SECONDS", "300"))
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or None)

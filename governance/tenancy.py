@@ -98,13 +98,16 @@ def _apply_db_settings(tenant) -> None:
 def _activate(tenant) -> Iterator:
     previous = _current_tenant.get()
     token = _current_tenant.set(tenant)
+    outermost = not connection.in_atomic_block
     try:
         with transaction.atomic():
             _apply_db_settings(tenant)
             yield tenant
             # Leaving normally: restore the outer scope for the rest of the transaction. On an
-            # exception the savepoint rollback undoes the set_config() above by itself.
-            _apply_db_settings(previous)
+            # exception the savepoint rollback undoes the set_config() above by itself, and when this
+            # block is the whole transaction (a request) its commit ends the local settings: no query.
+            if not outermost:
+                _apply_db_settings(previous)
     finally:
         _current_tenant.reset(token)
 
@@ -198,9 +201,11 @@ def tenant_owned_models() -> list[type[models.Model]]:
     ]
 
 
+# The settings are read in scalar sub-selects, so PostgreSQL evaluates them once per query (an InitPlan)
+# instead of twice per row: a count over a tenant's rows stays an index-only scan with a cheap filter.
 RLS_PREDICATE = (
-    "(tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::bigint"
-    " OR current_setting('app.all_tenants', true) = 'on')"
+    "(tenant_id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::bigint)"
+    " OR (SELECT current_setting('app.all_tenants', true)) = 'on')"
 )
 
 

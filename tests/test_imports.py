@@ -277,7 +277,7 @@ def test_job_pages_and_downloads_are_access_checked(tree_a, tree_b, users, clien
             200 if name in ("street2_a", "admin_b") else 404), name  # importers of their own scope
 
 
-HISTORY_QUERIES = 8  # session, user, tenant, roles, count, page (with uploaders), savepoint pair; pinned: a new query is a reviewed one-line diff
+HISTORY_QUERIES = 6  # session, user with tenant, count, page (with uploaders), savepoint pair (roles: cached); pinned: a new query is a reviewed one-line diff
 
 
 def test_history_paginates_with_a_flat_query_count(tree_a, users, client_for, query_budget):

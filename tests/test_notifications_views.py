@@ -191,7 +191,7 @@ def test_api_schema_documents_the_notification_endpoints(users, api_for):
 
 def test_inbox_page_query_count_is_exact(users, client_for, query_budget):
     client = client_for(users["street_a"])
-    query_budget(lambda n: _notify(users["street_a"], n), lambda: client.get("/notifications/"), expected=9,
+    query_budget(lambda n: _notify(users["street_a"], n), lambda: client.get("/notifications/"), expected=7,
                  rows=lambda response: len(response.context["page"].object_list))
 
 

@@ -45,7 +45,7 @@ def _page_rows(response) -> int:
     return len(response.context["page"].object_list)
 
 
-@pytest.mark.parametrize(("username", "expected"), [("admin_a", 8), ("street_a", 8)])
+@pytest.mark.parametrize(("username", "expected"), [("admin_a", 6), ("street_a", 6)])
 def test_region_list_page_query_count_is_exact(users, tree_a, client_for, query_budget, username, expected):
     client = client_for(users[username])
     query_budget(_communities(tree_a), lambda: client.get("/regions/", {"level": RegionLevel.COMMUNITY}),
@@ -58,17 +58,17 @@ def test_region_list_page_query_count_is_exact(users, tree_a, client_for, query_
 def test_region_list_htmx_search_query_count_is_exact(users, tree_a, client_for, query_budget):
     client = client_for(users["street_a"])
     query_budget(_communities(tree_a), lambda: client.get("/regions/", {"q": "社区"}, HTTP_HX_REQUEST="true"),
-                 sizes=SIZES, expected=8, rows=_page_rows)
+                 sizes=SIZES, expected=6, rows=_page_rows)
 
 
 def test_region_detail_children_query_count_is_exact(users, tree_a, client_for, query_budget):
     client = client_for(users["street_a"])
     query_budget(_communities(tree_a), lambda: client.get(f"/regions/{tree_a['street'].pk}/"),
-                 sizes=SIZES, expected=11, rows=_page_rows)
+                 sizes=SIZES, expected=9, rows=_page_rows)
 
 
 @pytest.mark.parametrize("page_size", [20, 50])
-@pytest.mark.parametrize(("username", "expected"), [("admin_a", 6), ("street_a", 6)])
+@pytest.mark.parametrize(("username", "expected"), [("admin_a", 5), ("street_a", 5)])
 def test_region_list_api_query_count_is_exact(users, tree_a, api_for, query_budget, page_size, username, expected):
     client = api_for(users[username])
     query_budget(_communities(tree_a),
@@ -81,7 +81,7 @@ def test_region_list_api_query_count_is_exact(users, tree_a, api_for, query_budg
 
 def test_home_query_count_is_exact(users, tree_a, client_for, query_budget):
     client = client_for(users["admin_a"])
-    query_budget(_communities(tree_a), lambda: client.get("/"), sizes=SIZES, expected=20,
+    query_budget(_communities(tree_a), lambda: client.get("/"), sizes=SIZES, expected=19,
                  rows=lambda response: dict(response.context["region_stats"]).get(RegionLevel.COMMUNITY.label, 0))
 
 
@@ -95,4 +95,5 @@ def test_audit_list_query_count_is_exact(users, tree_a, client_for, query_budget
             for community in Region.objects.filter(level=RegionLevel.COMMUNITY).order_by("code")[done:done + count]:
                 services.region_update(actor=users["admin_a"], region=community, name=community.name + "（改）")
 
-    query_budget(make_rows, lambda: client.get("/audit/"), sizes=(2, 40), expected=10, rows=_page_rows)
+    # warm: renaming regions invalidates the cached roles (governance.role_cache), re-read by the first request.
+    query_budget(make_rows, lambda: client.get("/audit/"), sizes=(2, 40), expected=8, warm=True, rows=_page_rows)

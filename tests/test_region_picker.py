@@ -147,19 +147,19 @@ def _add_communities(tree, parent_key="street"):
 def test_children_query_count(tree_a, users, client_for, query_budget):
     client = client_for(users["street_a"])
     query_budget(_add_communities(tree_a), lambda: client.get(URL, {"parent": tree_a["street"].pk}),
-                 expected=8, warm=True, rows=lambda response: response.content.count(b"<option"))
+                 expected=6, warm=True, rows=lambda response: response.content.count(b"<option"))
 
 
 def test_search_query_count(tree_a, users, client_for, query_budget):
     client = client_for(users["street_a"])
-    query_budget(_add_communities(tree_a), lambda: client.get(URL, {"q": "新建"}), expected=8, warm=True,
+    query_budget(_add_communities(tree_a), lambda: client.get(URL, {"q": "新建"}), expected=6, warm=True,
                  rows=lambda response: response.content.count(b"data-region-hit"))
 
 
 def test_chain_query_count(tree_a, users, client_for, query_budget):
     client = client_for(users["admin_a"])
     query_budget(_add_communities(tree_a), lambda: client.get(URL, {"selected": tree_a["community"].pk}),
-                 expected=8, warm=True, rows=lambda response: response.content.count(b"<option"))
+                 expected=6, warm=True, rows=lambda response: response.content.count(b"<option"))
 
 
 # --- the field -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from governance import selectors, services
 from governance.api.filters import RegionFilter
+from governance.api.lists import FastListMixin, choice_labels, display
 from governance.api.serializers import (
     ErrorSerializer,
     MeOutputSerializer,
@@ -18,7 +19,7 @@ from governance.api.serializers import (
     TokenOutputSerializer,
 )
 from governance.api.throttling import ScopedRateThrottle
-from governance.models import Region, RoleAssignment
+from governance.models import Region, RegionLevel, Role
 
 
 class SchemaSafeMixin:
@@ -73,17 +74,21 @@ class TokenView(APIView):
 class MeView(APIView):
     @extend_schema(responses={200: MeOutputSerializer}, tags=["core"])
     def get(self, request):
-        user = request.user
-        user.roles = (
-            list(RoleAssignment.objects.filter(user=user).select_related("region").order_by("role"))
-            if user.tenant_id
-            else []
-        )
-        return Response(MeOutputSerializer(user).data)
+        """Built from the request's user and tenant and the cached roles (no query beyond authentication)."""
+        user, tenant = request.user, getattr(request, "tenant", None)
+        roles = choice_labels(Role)
+        return Response({
+            "id": user.pk, "username": user.username, "display_name": str(user), "email": user.email,
+            "tenant": ({"id": tenant.pk, "name": tenant.name, "slug": tenant.slug, "root_code": tenant.root_code}
+                       if tenant is not None else None),
+            "roles": [{"role": role, "role_display": display(roles, role), "region_id": region_id,
+                       "region_name": name, "region_code": code}
+                      for role, _path, region_id, name, code in selectors.user_role_rows(user)],
+        })
 
 
 @extend_schema(tags=["core"], responses={200: RegionOutputSerializer, 404: ErrorSerializer})
-class RegionListView(SchemaSafeMixin, generics.ListAPIView):
+class RegionListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     """Regions the user may see, filterable by parent, level, code prefix and subtree."""
 
     model = Region
@@ -92,9 +97,16 @@ class RegionListView(SchemaSafeMixin, generics.ListAPIView):
     ordering_fields = ["path", "code", "name", "level"]
     ordering = ["path"]
     search_fields: list = []
+    list_values = ("id", "parent_id", "level", "code", "name", "path", "depth")
 
     def get_scoped_queryset(self):
         return selectors.region_list(user=self.request.user)
+
+    def list_rows(self, rows):
+        levels = choice_labels(RegionLevel)
+        return [{"id": row["id"], "parent_id": row["parent_id"], "level": row["level"],
+                 "level_display": display(levels, row["level"]), "code": row["code"], "name": row["name"],
+                 "path": row["path"], "depth": row["depth"]} for row in rows]
 
 
 @extend_schema(tags=["core"], responses={200: RegionOutputSerializer, 404: ErrorSerializer})

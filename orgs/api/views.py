@@ -10,10 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api.filtering import MAX_ID, SelectorFilterBackend
+from governance.api.lists import FastListMixin
 from governance.api.serializers import ErrorSerializer
 from governance.api.views import SchemaSafeMixin
 from governance.selectors import region_get_for_user
 from orgs import permissions, selectors, services
+from orgs.api import rows
 from orgs.api import serializers as s
 from orgs.filters import FilingFilter, OrganizationFilter, StatsFilter
 from orgs.models import (
@@ -34,17 +36,21 @@ def _organization(request, pk) -> Organization:
 
 
 @extend_schema(tags=["orgs"])
-class OrganizationListCreateView(SchemaSafeMixin, generics.ListAPIView):
+class OrganizationListCreateView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     """Organizations in your jurisdiction (organization users: only their own)."""
 
     model = Organization
     serializer_class = s.OrganizationOutputSerializer
+    list_values = rows.organization_values()
     filterset_class = OrganizationFilter
     filter_backends = [SelectorFilterBackend]
 
     def get_scoped_queryset(self):
         filters = SelectorFilterBackend.cleaned_filters(self.request, OrganizationFilter)
         return selectors.organization_list(user=self.request.user, filters=filters)
+
+    def list_rows(self, page):
+        return rows.organization_rows(page, user=self.request.user)
 
     @extend_schema(request=s.OrganizationInputSerializer, responses={201: s.OrganizationOutputSerializer, **ERRORS})
     def post(self, request):
@@ -119,12 +125,14 @@ class OrganizationStatsView(APIView):
 
 
 @extend_schema(tags=["orgs"])
-class InspectionListView(SchemaSafeMixin, generics.ListAPIView):
+class InspectionListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     """Annual reports (年检/年报) of one organization."""
 
     model = AnnualReport
     serializer_class = s.AnnualReportOutputSerializer
     filter_backends: list = []
+    list_values = rows.REPORT_VALUES
+    list_rows = staticmethod(rows.annual_report_rows)
 
     def get_scoped_queryset(self):
         organization = _organization(self.request, self.kwargs["pk"])
@@ -184,12 +192,14 @@ class InspectionActionView(APIView):
 
 
 @extend_schema(tags=["orgs"])
-class GradeListView(SchemaSafeMixin, generics.ListAPIView):
+class GradeListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     """Evaluation grades (等级评估) of one organization; staff may award a new one."""
 
     model = EvaluationGrade
     serializer_class = s.GradeOutputSerializer
     filter_backends: list = []
+    list_values = rows.GRADE_VALUES
+    list_rows = staticmethod(rows.grade_rows)
 
     def get_scoped_queryset(self):
         organization = _organization(self.request, self.kwargs["pk"])
@@ -205,12 +215,14 @@ class GradeListView(SchemaSafeMixin, generics.ListAPIView):
 
 
 @extend_schema(tags=["orgs"])
-class CreditRecordListView(SchemaSafeMixin, generics.ListAPIView):
+class CreditRecordListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     """Credit-list entries (信用记录) of one organization; staff may add one manually."""
 
     model = CreditRecord
     serializer_class = s.CreditRecordOutputSerializer
     filter_backends: list = []
+    list_values = rows.CREDIT_RECORD_VALUES
+    list_rows = staticmethod(rows.credit_record_rows)
 
     def get_scoped_queryset(self):
         organization = _organization(self.request, self.kwargs["pk"])
@@ -271,13 +283,17 @@ class CreditExitDecideView(APIView):
 
 
 @extend_schema(tags=["orgs"])
-class FilingListCreateView(SchemaSafeMixin, generics.ListAPIView):
+class FilingListCreateView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     """Filing applications (备案) of community groups."""
 
     model = Filing
     serializer_class = s.FilingOutputSerializer
     filterset_class = FilingFilter
     filter_backends = [SelectorFilterBackend]
+    list_values = rows.FILING_VALUES
+
+    def list_rows(self, page):
+        return rows.filing_rows(page, user=self.request.user)
 
     def get_scoped_queryset(self):
         filters = SelectorFilterBackend.cleaned_filters(self.request, FilingFilter)

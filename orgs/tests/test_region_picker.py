@@ -127,7 +127,7 @@ def test_filtered_list_query_count(tree_a, users, client_for, query_budget):
             make_org(tree_a, admin, region_key="community" if index % 2 else "community_other")
 
     query_budget(make_rows, lambda: client.get(reverse("orgs:list"), {"region": tree_a["street"].pk}),
-                 sizes=(4, 30), expected=12, warm=True,
+                 sizes=(4, 30), expected=9, warm=True,
                  rows=lambda response: len(response.context["page"].object_list))
 
 

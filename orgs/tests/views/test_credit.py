@@ -114,4 +114,4 @@ def test_credit_list_query_budget(tree_a, users, client_for, query_budget):
                     reason=CreditReason.LARGE_FINE if index % 2 else CreditReason.PARTY_ORG_NOT_SET)
 
     # + 1: the options of the region filter
-    query_budget(make_rows, lambda: client.get(url), expected=9, rows=lambda response: len(response.context["page"].object_list))
+    query_budget(make_rows, lambda: client.get(url), expected=7, rows=lambda response: len(response.context["page"].object_list))

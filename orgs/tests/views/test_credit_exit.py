@@ -118,7 +118,7 @@ def test_credit_exit_list_query_budget(tree_a, users, client_for, query_budget):
             application_for(tree_a, serious_entry(tree_a, org), status=status, decided_by=users["street_a"],
                             decision_note="x" if status == CreditExitStatus.REJECTED else "")
 
-    query_budget(make_rows, lambda: client.get(url), expected=9,
+    query_budget(make_rows, lambda: client.get(url), expected=7,
                  rows=lambda response: len(response.context["page"].object_list))
 
 
@@ -179,6 +179,5 @@ def test_api_list_query_budget(tree_a, users, api_for, member_org, query_budget)
         forget_memberships(users["org_a"])
 
     # The organization (with its domains), then the page: count and rows.
-    query_budget(make_rows, lambda: api.get(url), expected=8,
-                 rows=lambda response: len(response.json()["results"]))
+    query_budget(make_rows, lambda: api.get(url), expected=7, rows=lambda response: len(response.json()["results"]))
 

@@ -178,4 +178,4 @@ def test_filing_list_query_budget(tree_a, users, client_for, query_budget):
                               status=FilingStatus.COMMUNITY_APPROVED if index % 3 else FilingStatus.SUBMITTED)
 
     # + 1: the options of the region filter
-    query_budget(make_rows, lambda: client.get(url), expected=10, rows=lambda response: len(response.context["page"].object_list))
+    query_budget(make_rows, lambda: client.get(url), expected=8, rows=lambda response: len(response.context["page"].object_list))

@@ -156,7 +156,7 @@ def test_report_list_query_budget(tree_a, users, client_for, query_budget):
                     region=tree_a["community_other" if index % 2 else "community"]), year=2023 + index % 2)
 
     # + 1: the options of the region filter
-    query_budget(make_rows, lambda: client.get(url), expected=9, rows=lambda response: len(response.context["page"].object_list))
+    query_budget(make_rows, lambda: client.get(url), expected=7, rows=lambda response: len(response.context["page"].object_list))
 
 
 def test_campaign_list_is_for_staff(tree_a, users, client_for):
