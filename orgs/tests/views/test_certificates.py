@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import make_user
+from governance.models import Role
 from governance.tenancy import tenant_context
 from orgs import services
 from orgs.certificates import certificate_token
@@ -46,6 +48,15 @@ def test_certificate_is_a_404_outside_the_scope(tree_a, tree_b, filed, users, cl
     for role in ("street2_a", "admin_b", "expert_a", "norole_a"):
         assert client_for(users[role]).get(url).status_code == 404, role
     assert Client().get(url).status_code == 302  # sign in first
+    # The user of another organization: a 404 too.
+    with tenant_context(tree_a["tenant"]):
+        other = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP, uscc=None,
+                                    filing_number="衡社备〔2024〕00999号", name="另一个队")
+    outsider = make_user(tree_a["tenant"], "org_other", Role.ORG_USER, tree_a["root"])
+    with tenant_context(tree_a["tenant"]):
+        MembershipFactory(organization=other, user=outsider)
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(outsider).get(reverse("orgs:certificate", args=[other.pk])).status_code == 200
     with tenant_context(tree_a["tenant"]):
         registered = OrganizationFactory(region=tree_a["community"])  # an association: registered, not filed
         pending = OrganizationFactory(region=tree_a["community"], kind=OrgKind.COMMUNITY_GROUP, uscc=None,
