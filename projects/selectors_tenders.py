@@ -92,11 +92,20 @@ def tender_get_for_user(*, user, pk) -> Tender:
     return get_object_for_user_or_404(tender_list(user=user), pk=pk)
 
 
+def breakdown_display(rows) -> list[dict]:
+    """A bid's budget breakdown with the category labels, for display."""
+    from projects.models import BudgetCategory
+
+    labels = dict(BudgetCategory.choices)
+    return [{**row, "label": str(labels.get(row.get("category"), row.get("category")))} for row in rows or []]
+
+
 def tender_detail_rows(tender: Tender) -> dict:
     """Bids with their evaluations and the awards of one tender (a constant number of queries)."""
     bids = list(Bid.objects.filter(tender=tender).select_related("organization").prefetch_related(
         "attachments", "evaluations").order_by("submitted_at", "id"))
     for bid in bids:
+        bid.breakdown_rows = breakdown_display(bid.budget_breakdown)
         scores = [e.total_score for e in bid.evaluations.all()]
         bid.mean_total = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
     return {"bids": bids,

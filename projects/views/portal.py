@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from governance.views import paginate
 from governance.web import service_errors
@@ -23,6 +23,7 @@ from projects.models import Bid, BidStatus, Contract
 from projects.services import eligibility_many, program_rules
 from projects.services import tenders as services
 from projects.views.helpers import labels, require
+from projects.views.tenders import serve_attachment
 
 
 def _organizations(request):
@@ -115,8 +116,15 @@ def portal_bid(request, pk):
     editable = bid.status == BidStatus.PENDING and bid.tender.status == "active" and now < bid.tender.bid_closes
     award = bid.awards.exclude(status="cancelled").first()
     return render(request, "projects/portal_bid.html", {
-        "bid": bid, "editable": editable, "award": award, "L": labels(Bid), "note_form": NoteForm(),
+        "bid": bid, "breakdown": selectors_tenders.breakdown_display(bid.budget_breakdown), "editable": editable, "award": award, "L": labels(Bid), "note_form": NoteForm(),
         "withdrawable": bid.status in (BidStatus.PENDING, BidStatus.VALID) and award is None})
+
+
+@login_required
+@require_GET
+def portal_bid_attachment(request, pk, attachment_pk):
+    require(is_org_user(request.user))
+    return serve_attachment(selectors_tenders.my_bid_get(user=request.user, pk=pk), attachment_pk)
 
 
 @login_required

@@ -245,6 +245,26 @@ def award_cancel(request, pk):
 # --- bids and awards -------------------------------------------------------------------------
 
 
+def serve_attachment(bid, attachment_pk):
+    """Bid files are streamed only after the bid's access check (never as public media)."""
+    from django.http import FileResponse, Http404
+
+    attachment = bid.attachments.filter(pk=attachment_pk).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@require_GET
+def bid_attachment(request, pk, attachment_pk):
+    return serve_attachment(selectors_tenders.bid_get_for_user(user=request.user, pk=pk), attachment_pk)
+
+
 @login_required
 def bid_list(request):
     require(perms.can_view_tenders(request.user))

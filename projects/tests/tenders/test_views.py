@@ -281,3 +281,30 @@ def test_tender_opened_from_the_list_page(world, users, client_for):
     tender = world.application.tender
     assert tender.price_weight == Decimal("40")
     assert url not in client.get("/projects/tenders/").content.decode()
+
+
+def test_bid_attachments_are_served_only_after_the_access_check(world, users, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    tender = world.open()
+    client = client_for(world.bidder)
+    url = f"/projects/portal/calls/{tender.pk}/bid/{world.orgs[0].pk}/"
+    form = {"proposal": "方案", "team_size": 4, "team_social_workers": 1, "price": "70000",
+            "lines-TOTAL_FORMS": 1, "lines-INITIAL_FORMS": 0, "lines-0-category": "personnel",
+            "lines-0-amount": "70000", "attachment": SimpleUploadedFile("方案.pdf", b"%PDF-1.4 test", "application/pdf")}
+    assert client.post(url, form).status_code == 302
+    bid = Bid.objects.get()
+    attachment = bid.attachments.get()
+    portal_url = f"/projects/portal/bids/{bid.pk}/attachments/{attachment.pk}/"
+    staff_url = f"/projects/bids/{bid.pk}/attachments/{attachment.pk}/"
+    assert b"".join(client.get(portal_url).streaming_content) == b"%PDF-1.4 test"
+    assert "人员经费" in client.get(f"/projects/portal/bids/{bid.pk}/").content.decode()
+    assert client_for(world.other_org_user).get(portal_url).status_code == 404
+    assert client_for(world.street).get(staff_url).status_code == 200
+    for user in (users["street2_a"], users["admin_b"], world.other_org_user):
+        assert client_for(user).get(staff_url).status_code == 404
+    bad = dict(form, attachment=SimpleUploadedFile("x.exe", b"MZ", "application/octet-stream"))
+    other = client_for(world.bidder).post(f"/projects/portal/calls/{tender.pk}/bid/{world.orgs[1].pk}/", bad)
+    assert "允许的文件类型" in other.content.decode() or "Allowed file types" in other.content.decode()
+    assert Bid.objects.count() == 1
