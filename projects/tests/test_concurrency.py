@@ -1,0 +1,40 @@
+"""Parallel double submissions on PostgreSQL: six submissions of one application and six draws for it leave
+one of each; the others get the workflow's translated 409, never a 500 or a second draw."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from governance.exceptions import ConflictError
+from governance.tenancy import tenant_context
+from orgs.tests.test_concurrency import _in_parallel
+from projects import services
+from projects.models import ApplicationStatus, ReviewAssignment, ReviewDraw
+from projects.tests.conftest import new_application
+
+BASE = "/api/v1/projects/applications"
+
+
+def _statuses(results):
+    return sorted(r.status_code if hasattr(r, "status_code") else repr(r) for r in results)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_six_parallel_submissions_and_draws_leave_one(tree_a, users, program, experts, api_for):
+    assert connection.vendor == "postgresql"
+    application = new_application(tree_a, users, program)
+    community = api_for(users["community_a"])
+    results = _in_parallel(6, lambda: community.post(f"{BASE}/{application.pk}/submit/"))
+    assert _statuses(results) == [200, 409, 409, 409, 409, 409]
+    street = api_for(users["street_a"])
+    results = _in_parallel(6, lambda: street.post(f"{BASE}/{application.pk}/start-review/", {}, format="json"))
+    assert _statuses(results) == [200, 409, 409, 409, 409, 409]
+    with tenant_context(tree_a["tenant"]):
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.IN_REVIEW
+        assert ReviewDraw.objects.filter(application=application).count() == 1
+        assert ReviewAssignment.objects.filter(application=application).count() == program.experts_per_application
+        with pytest.raises(ConflictError):
+            services.application_submit(actor=users["community_a"], application=application)
