@@ -90,4 +90,4 @@ def test_audit_export_query_budget(tree_a, users, client_for, query_budget):
     query_budget(make_rows, lambda: client.get(reverse("audit-export")), expected=EXPORT_QUERIES, warm=True, rows=rows)
 
 
-EXPORT_QUERIES = 10  # session, user, tenant, roles, savepoint pair, the events, the audit insert and its savepoint pair
+EXPORT_QUERIES = 8  # session, user with its tenant, savepoint pair, the events, the audit insert and its savepoint pair (roles: cached)
