@@ -166,13 +166,22 @@ def _tenant_models():
             if not model._meta.proxy and any(f.name == "tenant" and f.is_relation for f in model._meta.fields)]
 
 
+# Where an object's jurisdiction comes from, in this order: its own region, the region of what it belongs to
+# (a bid and an award are the tender's, i.e. the buyer's; a report is its organization's), then the
+# organization's. A bidding organization from elsewhere does not put a tender outside the buyer's street.
+JURISDICTION_VIA = ("region", "tender", "application", "program", "organization", "applicant_organization")
+# The pages where an organization's location is the jurisdiction (the registry and the core): a street user
+# must not find an organization of another street there. Elsewhere (a tender's bidders) it may appear.
+LOCATION_SCOPED = re.compile(r"^(orgs:|api-org|api-filing|region-|api-region|audit-)")
+
+
 def _region_path(obj) -> str | None:
-    """Where an object lies in the region tree: its own path, its region's, or its organization's."""
+    """Where an object lies in the region tree (``JURISDICTION_VIA``)."""
     from governance.models import Region
 
     if isinstance(obj, Region):
         return obj.path
-    for attribute in ("region", "organization", "applicant_organization"):
+    for attribute in JURISDICTION_VIA:
         try:
             related = getattr(obj, attribute, None)
         except Exception:  # noqa: BLE001 - a missing relation just means "not placed"
@@ -473,7 +482,8 @@ def probe_isolation(world: World, *, max_routes: int | None = None, only=None, v
                 refused = response.status_code == 404 or (route.is_admin and _is_login_redirect(response))
                 if not refused:
                     result.fail(f"outside jurisdiction: {method.upper()} {far_url} → {response.status_code}")
-                _check_body(result, "outside jurisdiction", route, far_url, response, world.markers_outside)
+                _check_body(result, "outside jurisdiction", route, far_url, response,
+                            world.markers_outside if LOCATION_SCOPED.match(route.name) else [])
             # (c) anonymous
             response = _request(clients["anonymous"], method, url)
             result.probes += 1
@@ -482,8 +492,9 @@ def probe_isolation(world: World, *, max_routes: int | None = None, only=None, v
             _check_body(result, "anonymous", route, url, response, world.markers_a + marker)
         else:
             url = route.url({})
+            outside_markers = world.markers_outside if LOCATION_SCOPED.match(route.name) else []
             for who, key, markers in (("tenant B", "admin_b", world.markers_a),
-                                      ("outside jurisdiction", "street_a", world.markers_outside),
+                                      ("outside jurisdiction", "street_a", outside_markers),
                                       ("anonymous", "anonymous", world.markers_a)):
                 response = _request(clients[key], "get", url)
                 result.probes += 1
