@@ -209,6 +209,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Open Contracting (OCDS) exports --------------------------------------------------------
+# The deployment's registered OCID prefix (https://standard.open-contracting.org/1.1/en/schema/identifiers/).
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-cgp000")
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -30,5 +30,6 @@ class TendersAudit(models.TextChoices):
     CONTRACT_TERMINATED = "contract.terminated", _("Contract completed")
     CONTRACT_TRANCHES = "contract.tranches", _("Change payment tranches")
     CONTRACT_EXPORT = "contract.export", _("Export contracts")
+    CONTRACT_OCDS_EXPORT = "contract.ocds_export", _("Download contract as OCDS")
     TRANCHE_PAID = "tranche.paid", _("Record tranche payment")
     TENDERS_SEED_DEMO = "tenders.seed_demo", _("Create demo tenders and contracts")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import contracts, portal, tenders
+from projects.views import contracts, ocds, portal, tenders
 
 urlpatterns = [
     path("tenders/", tenders.tender_list, name="tender-list"),
@@ -28,6 +28,8 @@ urlpatterns = [
     path("contracts/<int:pk>/tranches/", contracts.contract_tranches, name="contract-tranches"),
     path("contracts/<int:pk>/tranches/<int:tranche_pk>/pay/", contracts.tranche_pay, name="tranche-pay"),
     path("contracts/<int:pk>/close/", contracts.contract_close, name="contract-close"),
+    path("contracts/<int:pk>/ocds/", ocds.contract_ocds, name="contract-ocds"),
+    path("contracts/<int:pk>/ocds/record/", ocds.contract_ocds, {"kind": "record"}, name="contract-ocds-record"),
     path("portal/calls/", portal.portal_calls, name="portal-calls"),
     path("portal/calls/<int:pk>/", portal.portal_call, name="portal-call"),
     path("portal/calls/<int:pk>/bid/<int:org_pk>/", portal.portal_bid_create, name="portal-bid-create"),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from projects.api import ocds
 from projects.api import tenders as v
 
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
     path("projects/contracts/", v.ContractListView.as_view(), name="api-contract-list"),
     path("projects/contracts/<int:pk>/", v.ContractDetailView.as_view(), name="api-contract-detail"),
     path("projects/contracts/<int:pk>/sign/", v.ContractSignView.as_view(), name="api-contract-sign"),
+    path("projects/contracts/<int:pk>/ocds/", ocds.ContractOcdsReleaseView.as_view(), name="api-contract-ocds"),
+    path("projects/contracts/<int:pk>/ocds/record/", ocds.ContractOcdsRecordView.as_view(),
+         name="api-contract-ocds-record"),
     path("projects/portal/calls/", v.PortalCallListView.as_view(), name="api-portal-call-list"),
     path("projects/portal/calls/<int:pk>/", v.PortalCallDetailView.as_view(), name="api-portal-call-detail"),
     path("projects/portal/bids/", v.PortalBidListView.as_view(), name="api-portal-bid-list"),
