@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, diff, snapshot
 from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none, require_tenant
+from governance.workflows import lock_row
 from orgs.permissions import region_in_jurisdiction
 from projects import notifications
 from projects.models import (
@@ -111,7 +112,7 @@ def application_update(*, actor, application: Application, budget_lines=None, in
     reject_unknown(fields, APPLICATION_FIELDS)
     if not can_edit_application(actor, application):
         raise ApplicationError(_("You may not change this application."))
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    lock_row(application, "status", "requested_amount")
     if application.status not in EDITABLE:
         raise ConflictError(_("Only a draft or a returned application can be changed."))
     before = snapshot(application, [*fields, "requested_amount"])
