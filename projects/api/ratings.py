@@ -15,7 +15,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api.filtering import SelectorFilterBackend
+from governance.api.filtering import IdFilter, SelectorFilterBackend
+from governance.api.inputs import InputSerializer
 from governance.api.lists import FastListMixin, date_out, datetime_out, decimal_out
 from governance.api.serializers import ErrorSerializer
 from governance.api.views import SchemaSafeMixin
@@ -26,21 +27,27 @@ from projects.models.ratings import LABEL_TEXT, RatingCode, RatingSurvey
 from projects.services import ratings as services
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+PERIOD_PATTERN = r"^(20[0-9]{2}|2100)(-(0[1-9]|1[0-2]|[Qq][1-4]))?$"
 TAGS = ["projects"]
 
 
 class SurveyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Contract number, title or organization"), max_length=100)
-    is_open = django_filters.ChoiceFilter(choices=[("1", _("Open")), ("0", _("Closed"))], label=_("Status"))
+    # Not named after the model's boolean: the schema would then call it a boolean with "0"/"1" values.
+    state = django_filters.ChoiceFilter(choices=[("open", _("Open")), ("closed", _("Closed"))], label=_("Status"),
+                                        method="_state")
 
     class Meta:
         model = RatingSurvey
         fields: list[str] = []
 
+    def _state(self, queryset, name, value):
+        return queryset  # applied by the selector
+
 
 class CodeFilter(django_filters.FilterSet):
     used = django_filters.ChoiceFilter(choices=[("1", _("Used")), ("0", _("Unused"))], label=_("Used"))
-    batch = django_filters.NumberFilter(label=_("Batch"), min_value=1, max_value=999999)
+    batch = IdFilter(label=_("Batch"))
 
     class Meta:
         model = RatingCode
@@ -97,7 +104,12 @@ class CodeOutputSerializer(serializers.Serializer):
     used_at = serializers.DateTimeField(allow_null=True)
 
 
-class CodeBatchInputSerializer(serializers.Serializer):
+class CodeBatchOutputSerializer(serializers.Serializer):
+    batch = serializers.IntegerField()
+    codes = CodeOutputSerializer(many=True)
+
+
+class CodeBatchInputSerializer(InputSerializer):
     count = serializers.IntegerField(min_value=1, max_value=services.MAX_CODES_PER_BATCH)
     label = serializers.CharField(max_length=LABEL_TEXT, required=False, allow_blank=True, default="")
 
@@ -126,6 +138,8 @@ class SurveyListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
         if not perms.can_view_ratings(self.request.user):
             raise PermissionDenied
         filters = SelectorFilterBackend.cleaned_filters(self.request, self.filterset_class)
+        state = filters.pop("state", "")
+        filters["is_open"] = {"open": "1", "closed": "0"}.get(state, "")
         return selectors.survey_list(user=self.request.user, filters=filters)
 
     def list_rows(self, rows):
@@ -141,17 +155,18 @@ class SurveyListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
 class SurveyResultsView(APIView):
     @extend_schema(parameters=[
         OpenApiParameter("by", str, enum=list(selectors.GRANULARITIES), description="month (default) or quarter"),
-        OpenApiParameter("period", str, description="One period only: 2026-03, 2026-Q1 or 2026")],
+        OpenApiParameter("period", str, pattern=PERIOD_PATTERN,
+                         description="One period only: 2026-03, 2026-Q1 or 2026")],
         responses={200: ResultsOutputSerializer, **ERRORS})
     def get(self, request, pk):
         """Results per month or quarter (count, mean per question, overall mean, distribution), or one period."""
         survey = selectors.survey_get_for_user(user=request.user, pk=pk)
-        if request.query_params.get("period"):
+        by = request.query_params.get("by", "month")
+        if by not in selectors.GRANULARITIES:
+            raise ApplicationError(_("“by” is month or quarter."))
+        if "period" in request.query_params:
             periods = [selectors.contract_satisfaction(survey.contract, request.query_params["period"][:10])]
         else:
-            by = request.query_params.get("by", "month")
-            if by not in selectors.GRANULARITIES:
-                raise ApplicationError(_("“by” is month or quarter."))
             periods = selectors.satisfaction_by_period(survey, by)
         return Response({"survey": survey.pk, "contract": survey.contract_id,
                          "periods": [_result(item) for item in periods]})
@@ -181,14 +196,15 @@ class CodeListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
         return [{"id": r["id"], "code": r["code"], "batch": r["batch"], "label": r["label"],
                  "created_at": datetime_out(r["created_at"]), "used_at": datetime_out(r["used_at"])} for r in rows]
 
-    @extend_schema(request=CodeBatchInputSerializer, responses={201: CodeOutputSerializer(many=True), **ERRORS})
+    @extend_schema(request=CodeBatchInputSerializer, responses={201: CodeBatchOutputSerializer, **ERRORS})
     def post(self, request, pk):
         survey = self._survey()
         data = CodeBatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rows = services.codes_generate(actor=request.user, survey=survey, **data.validated_data)
-        return Response([{"id": r.pk, "code": r.code, "batch": r.batch, "label": r.label,
-                          "created_at": datetime_out(r.created_at), "used_at": None} for r in rows],
+        return Response({"batch": rows[0].batch,
+                         "codes": [{"id": r.pk, "code": r.code, "batch": r.batch, "label": r.label,
+                                    "created_at": datetime_out(r.created_at), "used_at": None} for r in rows]},
                         status=status.HTTP_201_CREATED)
 
 

@@ -294,10 +294,12 @@ def test_api_results_and_codes(tree_a, users, survey, questions, api_for):
     assert bad.status_code == 400 and "2026-Q1" in bad.json()["message"]
     assert api.get(f"/api/v1/projects/ratings/{survey.pk}/results/?by=week").status_code == 400
     made = api.post(f"/api/v1/projects/ratings/{survey.pk}/codes/", {"count": 3, "label": "入户"}, format="json")
-    assert made.status_code == 201 and len(made.json()) == 3
+    assert made.status_code == 201 and made.json()["batch"] == 1 and len(made.json()["codes"]) == 3
     assert api.post(f"/api/v1/projects/ratings/{survey.pk}/codes/", {"count": 501}, format="json").status_code == 400
-    codes = api.get(f"/api/v1/projects/ratings/{survey.pk}/codes/?used=0").json()
+    codes = api.get(f"/api/v1/projects/ratings/{survey.pk}/codes/?used=0&batch=1").json()
     assert codes["count"] == 3
+    assert api.get("/api/v1/projects/ratings/?state=closed").json()["count"] == 0
+    assert api.get("/api/v1/projects/ratings/?state=open").json()["count"] == 1
     assert api.get(f"/api/v1/projects/ratings/{survey.pk}/codes/?used=maybe").status_code == 400
 
 
