@@ -149,8 +149,8 @@ def _wait_ready(port: int, timeout: float = 60) -> None:
 
 
 def _parse_ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def _run_wrk(url: str, headers: dict, duration: int, connections: int) -> dict:

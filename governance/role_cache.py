@@ -32,18 +32,20 @@ def role_rows(user, tenant_id: int) -> list[RoleRow]:
     """The user's assignments in the tenant, from the cache or (then cached) from the database."""
     from governance.models import RoleAssignment
 
-    rows = RoleAssignment.objects.filter(user_id=user.pk).order_by("role", "region__path").values_list(
-        "role", "region__path", "region_id", "region__name", "region__code")
+    def from_database() -> list[RoleRow]:
+        return [tuple(row) for row in RoleAssignment.objects.filter(user_id=user.pk).order_by("role", "region__path")
+                .values_list("role", "region__path", "region_id", "region__name", "region__code")]
+
     seconds = settings.ROLE_CACHE_SECONDS
     if not seconds:
-        return [tuple(row) for row in rows]
+        return from_database()
     user_key, version_key = _keys(tenant_id, user.pk)
     found = cache.get_many([user_key, version_key])
     version = found.get(version_key)
     entry = found.get(user_key)
     if entry is not None and version is not None and entry[0] == version:
         return entry[1]
-    rows = [tuple(row) for row in rows]
+    rows = from_database()
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(version_key, version, timeout=None):
