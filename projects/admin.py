@@ -176,3 +176,4 @@ class ContractAdmin(InlineTenantMixin, TenantAwareAdmin):
 
 
 from projects import admin_ratings  # noqa: E402,F401  (resident satisfaction)
+from projects import admin_reports  # noqa: E402,F401  (progress reports and payments)

@@ -39,3 +39,8 @@ urlpatterns = [
 from projects.urls_tenders import urlpatterns as tender_urlpatterns  # noqa: E402
 
 urlpatterns += tender_urlpatterns
+
+# Progress reports, spending and tranche releases.
+from projects.urls_reports import urlpatterns as report_urlpatterns  # noqa: E402
+
+urlpatterns += report_urlpatterns

@@ -30,3 +30,8 @@ urlpatterns = [
 from projects.api.urls_tenders import urlpatterns as tender_urlpatterns  # noqa: E402
 
 urlpatterns += tender_urlpatterns
+
+# Progress reports, spending and tranche releases.
+from projects.api.urls_reports import urlpatterns as report_urlpatterns  # noqa: E402
+
+urlpatterns += report_urlpatterns

@@ -45,6 +45,16 @@ from projects.models.ratings import (  # noqa: F401  (re-exported; resident sati
     RatingResponse,
     RatingSurvey,
 )
+from projects.models.reports import (  # noqa: F401  (re-exported; progress reports and payments)
+    IndicatorActual,
+    ProgressReport,
+    ReportEvidence,
+    ReportExpenditure,
+    ReportKind,
+    ReportSettings,
+    ReportStatus,
+    TranchePayment,
+)
 from projects.models.reviews import (
     AssignmentStatus,
     DrawPurpose,
