@@ -8,13 +8,17 @@ from django.utils import timezone
 
 from governance.imports.exporting import ExportColumn
 from governance.registry import audit_action_label
+from governance.sensitive import mask_personal_changes
 
 # A spreadsheet cell holds at most 32,767 characters.
 CELL_LIMIT = 32_000
 
 
 def _changes(event) -> str:
-    text = json.dumps(event.changes or {}, ensure_ascii=False, sort_keys=True, default=str)
+    changes = event.changes or {}
+    if getattr(event, "mask_personal", False):
+        changes = mask_personal_changes(changes)
+    text = json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str)
     return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT] + "…"
 
 

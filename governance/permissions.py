@@ -18,6 +18,12 @@ def can_view_audit_log(user) -> bool:
     return has_role(user, Role.TENANT_ADMIN, Role.AUDITOR)
 
 
+def can_see_personal_data_in_audit(user) -> bool:
+    """Phones and ID numbers inside audit events in full: tenant administrators and operators; read-only
+    readers of the log (auditors) see them masked."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.TENANT_ADMIN)
+
+
 def can_manage_regions(user) -> bool:
     return has_role(user, Role.TENANT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF)
 

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from governance import dashboard, selectors, services
 from governance.forms import ApiTokenForm, AuditFilterForm, RegionFilterForm
 from governance.models import RegionLevel
-from governance.permissions import can_view_audit_log
+from governance.permissions import can_see_personal_data_in_audit, can_view_audit_log
+from governance.sensitive import mask_personal_changes
 from governance.web import SortKey, sort_queryset
 
 PAGE_SIZE = 20
@@ -152,8 +153,17 @@ def _audit_events(request):
 def audit_list(request):
     form, _filters, queryset, sorting = _audit_events(request)
     page = paginate(request, queryset, per_page=50)
+    if not can_see_personal_data_in_audit(request.user):
+        page.object_list = list(page.object_list)
+        for event in page.object_list:
+            event.changes = mask_personal_changes(event.changes or {})
     return render(request, "governance/audit_list.html",
                   {"form": form, "page": page, "query": querystring_without_page(request), "sorting": sorting})
+
+
+def _marked(event, mask: bool):
+    event.mask_personal = mask
+    return event
 
 
 @login_required
@@ -166,7 +176,9 @@ def audit_export(request):
     _form, filters, queryset, sorting = _audit_events(request)
     audited = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in filters.items()}
     with translation.override(settings.LANGUAGE_CODE):  # Chinese action labels whatever the UI language
-        return export_response(actor=request.user, rows=queryset.iterator(chunk_size=EXPORT_CHUNK),
+        mask = not can_see_personal_data_in_audit(request.user)
+        rows = (_marked(event, mask) for event in queryset.iterator(chunk_size=EXPORT_CHUNK))
+        return export_response(actor=request.user, rows=rows,
                                columns=AUDIT_COLUMNS, filename=export_filename("审计日志"), action="audit.export",
                                filters={**audited, "sort": sorting.key}, sheet_title="审计日志",
                                object_repr=_("Audit log export"))

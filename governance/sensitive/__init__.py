@@ -22,6 +22,7 @@ _EXPORTS = {
     "generate_key": "keys",
     "SensitiveValue": "kinds",
     "mask_value": "kinds",
+    "mask_personal_changes": "kinds",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -170,3 +170,31 @@ def clear_text(value) -> str:
     if isinstance(value, SensitiveValue):
         return value._clear
     return str(value)
+
+
+def _personal_kind(key: str) -> str | None:
+    key = key.lower()
+    if key.endswith(("phone", "mobile")):
+        return "phone"
+    if key.endswith("id_number"):
+        return "id_number"
+    return None
+
+
+def mask_personal_changes(value, key: str = ""):
+    """A copy of an audit event's ``changes`` with phone numbers and ID numbers masked, at any depth.
+
+    Keys name the data (``contact_phone``, ``phone``, ``id_number``, ``…_phone``); a value under such a key
+    is masked whether it is a string or a ``[before, after]`` pair. For readers of the audit log who may
+    not see personal data in full (read-only roles)."""
+    kind = _personal_kind(key) if key else None
+    if isinstance(value, dict):
+        return {k: mask_personal_changes(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_personal_changes(item, key) for item in value]
+    if kind and isinstance(value, str) and value:
+        try:
+            return mask_value(value, kind)
+        except Exception:  # a malformed old value: hide it rather than show it
+            return "****"
+    return value
