@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "projects.models.ApplicationStatus",
         "AssignmentStatusEnum": "projects.models.AssignmentStatus",
         "IndicatorKindEnum": "projects.models.IndicatorKind",
+        "ReportStatusEnum": "projects.models.reports.ReportStatus",
+        "ReportKindEnum": "projects.models.reports.ReportKind",
         "OrgKindEnum": "orgs.models.OrgKind",
     },
 }

@@ -175,5 +175,5 @@ class ContractAdmin(InlineTenantMixin, TenantAwareAdmin):
     ]
 
 
-from projects import admin_ratings  # noqa: E402,F401  (resident satisfaction)
-from projects import admin_reports  # noqa: E402,F401  (progress reports and payments)
+# Resident satisfaction and progress reports register their admins in their own modules.
+from projects import admin_ratings, admin_reports  # noqa: E402,F401

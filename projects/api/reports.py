@@ -80,7 +80,7 @@ class ReportInputSerializer(serializers.Serializer):
     expenditures = ExpenditureSerializer(many=True, required=False, default=list, max_length=200)
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ReportReviewInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
@@ -133,7 +133,8 @@ def _detail(report: ProgressReport) -> dict:
 
 
 def _filters(request) -> dict:
-    data = ReportFilterSerializer(data=request.query_params)
+    # A plain dict, not the QueryDict: DRF would take an empty "?contract=" for an absent one.
+    data = ReportFilterSerializer(data=request.query_params.dict())
     data.is_valid(raise_exception=True)
     return {key: value for key, value in data.validated_data.items() if value not in (None, "", False)}
 
@@ -160,10 +161,10 @@ class ReportDetailView(APIView):
 
 @extend_schema(tags=TAGS)
 class ReportReviewView(APIView):
-    @extend_schema(request=ReviewInputSerializer, responses={200: ReportDetailSerializer, **ERRORS})
+    @extend_schema(request=ReportReviewInputSerializer, responses={200: ReportDetailSerializer, **ERRORS})
     def post(self, request, pk):
         report = selectors_reports.report_get_for_user(user=request.user, pk=pk)
-        data = ReviewInputSerializer(data=request.data)
+        data = ReportReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         step = services.report_approve if data.validated_data["decision"] == "approve" else services.report_return
         step(actor=request.user, report=report, note=data.validated_data["note"])
