@@ -26,6 +26,7 @@ from projects.forms_tenders import (
 )
 from projects.models import Contract, ContractStatus
 from projects.services import contracts as services
+from projects.services import reports as report_services
 from projects.views.helpers import labels, require
 from projects.views.tenders import _render_list, export_list
 
@@ -166,7 +167,8 @@ def tranche_pay(request, pk, tranche_pk):
     form = DateForm(request.POST)
     if form.is_valid():
         with service_errors(request) as outcome:
-            services.tranche_pay(actor=request.user, tranche=tranche, paid_on=form.cleaned_data["date"])
+            # Through the release gate: a tranche tied to a report or acceptance is paid only once it is approved.
+            report_services.tranche_release(actor=request.user, tranche=tranche, paid_on=form.cleaned_data["date"])
         if outcome.ok:
             messages.success(request, _("Payment of tranche %(n)s recorded.") % {"n": tranche.sequence})
     else:
