@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from governance.imports import selectors as import_selectors
 from governance.models import ImportJob
+from governance.pinyin import pinyin_sort_key
 from governance.selectors import user_roles
 from governance.tenancy import tenant_context
 from orgs import selectors
@@ -210,10 +211,10 @@ def test_ordering(tree_a, users, orgs):
         newest = [o.pk for o in selectors.organization_list(user=user, filters={"ordering": "-registered_date"})]
         assert newest == list(reversed(by_date))
         by_name = [o.name for o in selectors.organization_list(user=user, filters={"ordering": "-name"})]
-        assert by_name == sorted(by_name, reverse=True)
+        assert by_name == sorted(by_name, key=pinyin_sort_key, reverse=True)  # names in pinyin order
         # Anything else falls back to the name, never to an arbitrary column.
         default = [o.name for o in selectors.organization_list(user=user, filters={"ordering": "uscc"})]
-        assert default == sorted(default)
+        assert default == sorted(default, key=pinyin_sort_key)
 
 
 def test_query_count_does_not_grow_with_rows(tree_a, users, query_budget):
