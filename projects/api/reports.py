@@ -145,6 +145,7 @@ class ReportListView(SchemaSafeMixin, generics.ListAPIView):
 
     model = ProgressReport
     serializer_class = ReportOutputSerializer
+    ordering_fields = ["due_date", "period_start", "period_end", "sequence", "status", "id"]  # documented enum
 
     def get_scoped_queryset(self):
         if not can_view_tenders(self.request.user):
@@ -216,6 +217,7 @@ class PortalReportListView(SchemaSafeMixin, generics.ListAPIView):
 
     model = ProgressReport
     serializer_class = ReportOutputSerializer
+    ordering_fields = ["due_date", "period_start", "period_end", "sequence", "status", "id"]  # documented enum
 
     def get_scoped_queryset(self):
         _require_org_user(self.request)

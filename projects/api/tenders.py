@@ -24,6 +24,7 @@ from orgs import selectors as org_selectors
 from orgs.permissions import is_org_user
 from projects import permissions_tenders as perms
 from projects import selectors, selectors_tenders
+from projects.api.filters import YearFilter
 from projects.models import (
     Award,
     AwardStatus,
@@ -50,7 +51,7 @@ TAGS = ["projects"]
 class TenderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Title or OCDS id"), max_length=100)
     status = django_filters.ChoiceFilter(choices=TenderStatus.choices, label=_("Status"))
-    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFilter(label=_("Year"))
     ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_tenders.TENDER_ORDERINGS],
                                            label=_("Sort by"))
 
@@ -85,7 +86,7 @@ class AwardFilter(django_filters.FilterSet):
 class ContractFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number, title or supplier"), max_length=100)
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("Status"))
-    year = django_filters.NumberFilter(label=_("Start year"), min_value=2000, max_value=2100)
+    year = YearFilter(label=_("Start year"))
     renewal = django_filters.BooleanFilter(label=_("Renewals only"))
     ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_tenders.CONTRACT_ORDERINGS],
                                            label=_("Sort by"))
