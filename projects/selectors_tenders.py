@@ -158,7 +158,7 @@ def _contract_filters(queryset: QuerySet, filters: dict) -> QuerySet:
                         ("year", "start_date__year")):
         if filters.get(key):
             queryset = queryset.filter(**{lookup: filters[key]})
-    if filters.get("renewal") in ("1", True):
+    if filters.get("renewal") in ("1", "true", True):
         queryset = queryset.filter(prior_contract__isnull=False)
     return _order(queryset, filters, CONTRACT_ORDERINGS, "-start_date")
 

@@ -24,7 +24,7 @@ from orgs import selectors as org_selectors
 from orgs.permissions import is_org_user
 from projects import permissions_tenders as perms
 from projects import selectors, selectors_tenders
-from projects.api.filters import YearFilter
+from projects.api.filters import YearFilter, YesNoFilter
 from projects.models import (
     Award,
     AwardStatus,
@@ -87,7 +87,7 @@ class ContractFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number, title or supplier"), max_length=100)
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("Status"))
     year = YearFilter(label=_("Start year"))
-    renewal = django_filters.BooleanFilter(label=_("Renewals only"))
+    renewal = YesNoFilter(label=_("Renewals only"))
     ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_tenders.CONTRACT_ORDERINGS],
                                            label=_("Sort by"))
 
