@@ -30,6 +30,14 @@ def bad_request_response(request, message: str):
     return _page(request, 400, message)
 
 
+def uri_too_long_response(request):
+    """414 for a query string over ``MAX_QUERY_STRING_LENGTH``: the envelope, or the 400 page's layout."""
+    message = _("The address (query string) is too long.")
+    if is_api(request):
+        return error_response(414, message)
+    return render(request, "400.html", {"message": message}, status=414)
+
+
 @requires_csrf_token
 def bad_request(request, exception=None):
     from django.core.exceptions import RequestDataTooBig

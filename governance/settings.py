@@ -234,6 +234,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Longest query string a page or the API accepts (governance.middleware): longer gets a translated 414.
+# gunicorn.conf.py lets gunicorn pass lines up to 1 MB so that this limit, not gunicorn's English 414, applies.
+MAX_QUERY_STRING_LENGTH = 16 * 1024
 
 # --- API ------------------------------------------------------------------------------------
 # API tokens (governance.models.ApiToken): stored hashed, valid this many days, revocable by their user.

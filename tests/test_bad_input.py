@@ -32,6 +32,28 @@ def _bad_request(response, field=None):
         assert "请求有误" in response.content.decode()
 
 
+# --- over-long query string -------------------------------------------------------------------
+
+
+def test_an_over_long_query_string_is_a_translated_414_page_and_envelope(users, api_for, client_for, settings):
+    long_query = "q=" + "a" * settings.MAX_QUERY_STRING_LENGTH
+    response = api_for(users["admin_a"]).get("/api/v1/orgs/?" + long_query)
+    assert response.status_code == 414
+    assert set(response.json()) == {"message", "extra"} and CJK.search(response.json()["message"])
+    page = client_for(users["admin_a"]).get("/orgs/?" + long_query)
+    assert page.status_code == 414 and "过长" in page.content.decode()
+    # Just under the limit is an ordinary request.
+    assert api_for(users["admin_a"]).get("/api/v1/orgs/?q=" + "a" * 1000).status_code == 200
+
+
+def test_gunicorn_passes_long_request_lines_to_the_platform():
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert config["limit_request_line"] == 0  # 0 = gunicorn's 1 MB ceiling; the platform's 16 KB applies
+
+
 # --- NUL ---------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 drf-spectacular documents the success response and whatever a view lists by hand. Every operation can
 also answer 400 (validation), 401 (no or bad credentials), 403 (not allowed), 404 (missing or outside
-the jurisdiction, also an invalid page), 429 (throttled) and, when it takes a body, 409 (conflicts with
+the jurisdiction, also an invalid page), 414 (query string too long), 429 (throttled) and, when it takes a body, 409 (conflicts with
 the object's current state), 413 (body too large) and 415 (not JSON): all with ``{"message", "extra"}``
 as JSON (governance.api.errors). Documenting them here keeps that promise true for new endpoints too.
 """
@@ -23,6 +23,7 @@ ALWAYS = {
     "401": "No credentials or invalid credentials.",
     "403": "Not allowed for this user.",
     "404": "Not found, outside your jurisdiction, or an invalid page.",
+    "414": "The query string is too long (over MAX_QUERY_STRING_LENGTH characters).",
     "429": "Too many requests.",
 }
 WITH_BODY = {
