@@ -68,6 +68,50 @@ def check_term(*, start_date: datetime.date, end_date: datetime.date, continuous
                                extra={"field": "end_date", "latest_end": last_day.isoformat()})
 
 
+MAX_CHAIN_LENGTH = 50  # a renewal chain longer than this is a data error, not a service
+
+
+def renewal_chain(prior: Contract) -> list[Contract]:
+    """The contracts a renewal of ``prior`` continues, newest first (``prior``, its prior, ...).
+
+    One query per link; a chain is a handful of yearly contracts. A cycle (possible only through the admin)
+    stops the walk instead of looping.
+    """
+    chain, seen, current = [], set(), prior
+    while current is not None and current.pk not in seen and len(chain) < MAX_CHAIN_LENGTH:
+        chain.append(current)
+        seen.add(current.pk)
+        if current.prior_contract_id is None:
+            break
+        current = (Contract.objects.filter(pk=current.prior_contract_id)
+                   .only("pk", "number", "start_date", "end_date", "prior_contract_id").first())
+    return chain
+
+
+def check_term_cap(*, prior_contract: Contract | None, start_date: datetime.date, end_date: datetime.date) -> None:
+    """Refuse a renewal that would make the chain of continuous service longer than three years.
+
+    MoF Order 102 allows at most three years for a continuous, stably funded service; renewing a contract
+    (``prior_contract``, and its own prior, ...) continues the same service, so the cap applies from the
+    first contract's start to the renewal's end, gaps included (a gap does not restart the clock). The
+    per-contract rule is ``check_term``; both are checked by ``contract_create`` and are to be called by any
+    other service that links a contract to a prior one.
+    """
+    if prior_contract is None:
+        return
+    chain = renewal_chain(prior_contract)
+    first = min(chain, key=lambda c: c.start_date)
+    chain_start = min(first.start_date, start_date)
+    last_day = chain_start + relativedelta(months=MAX_CONTINUOUS_TERM_MONTHS) - datetime.timedelta(days=1)
+    if end_date > last_day:
+        raise ApplicationError(
+            _("A renewal may not extend continuous service beyond three years (MoF Order 102): the service began "
+              "with contract %(first)s on %(start)s, so the renewal must end by %(last)s, not %(end)s.")
+            % {"first": first.number, "start": chain_start.isoformat(), "last": last_day.isoformat(),
+               "end": end_date.isoformat()},
+            extra={"field": "end_date", "latest_end": last_day.isoformat(), "chain": [c.pk for c in chain]})
+
+
 def _tranche_rows(contract: Contract, rows) -> tuple[list[PaymentTranche], list[int | None]]:
     """Tranches in order (sequence 1..n); ``depends_on`` names an earlier tranche by its sequence."""
     rows = list(rows or [])
@@ -162,6 +206,7 @@ def contract_create(*, actor, award: Award, tranches, **fields) -> Contract:
     check_term(start_date=start, end_date=end, continuous_service=continuous)
     prior = fields.pop("prior_contract", None)
     _check_prior(prior, award=award, tenant=tenant)
+    check_term_cap(prior_contract=prior, start_date=start, end_date=end)
     number = (fields.pop("number", "") or "").strip() or f"HT{start:%Y}-{award.pk:06d}"
     contract = Contract(
         tenant=tenant, application=application, award=award, region=tender.region,

@@ -348,3 +348,54 @@ def test_every_step_is_audited(world, in_tenant):
             "tender.complete", "contract.create", "contract.pending", "award.active"} <= actions
     assert contract.pk
     assert mail.outbox is not None
+
+
+def test_renewal_chain_may_not_exceed_three_years(world):
+    """MoF Order 102: the chain of renewals counts from the first contract's start, not per contract."""
+    from projects.tests.factories import ContractFactory
+
+    today = timezone.localdate()
+    first_start = today.replace(year=today.year - 2)
+    first = ContractFactory(application=world.application, organization=world.orgs[0], start_date=first_start,
+                            end_date=first_start.replace(year=first_start.year + 1) - datetime.timedelta(days=1),
+                            status=ContractStatus.TERMINATED, signed_on=first_start)
+    second = ContractFactory(application=world.application, organization=world.orgs[0], prior_contract=first,
+                             start_date=first.end_date + datetime.timedelta(days=1),
+                             end_date=today - datetime.timedelta(days=1), status=ContractStatus.ACTIVE,
+                             signed_on=first.end_date)
+    tender, bids, award = world.awarded()
+    world.past_standstill(award)
+    events = AuditEvent.objects.count()
+    latest = first_start.replace(year=first_start.year + 3) - datetime.timedelta(days=1)
+    # each contract alone is within its own cap (one year, continuous), but the chain would pass three years
+    with pytest.raises(ApplicationError) as excinfo:
+        world.contract(award, start=today, end=latest + datetime.timedelta(days=1), prior_contract=second,
+                       continuous_service=True)
+    message = _refused(excinfo)
+    assert "连续服务" in message and "三年" in message and first.number in message and latest.isoformat() in message
+    assert excinfo.value.extra["latest_end"] == latest.isoformat()
+    assert excinfo.value.extra["chain"] == [second.pk, first.pk]
+    assert Contract.objects.count() == 2 and AuditEvent.objects.count() == events
+    award.refresh_from_db()
+    assert award.status == AwardStatus.PENDING
+    renewal = world.contract(award, start=today, end=latest, prior_contract=second, continuous_service=True)
+    assert renewal.end_date == latest
+
+
+def test_check_term_cap_counts_gaps_and_stops_on_a_cycle(world):
+    from projects.tests.factories import ContractFactory
+
+    first = ContractFactory(application=world.application, organization=world.orgs[0],
+                            start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2020, 12, 31))
+    # a year's gap does not restart the clock: 2020-01-01 + 3 years is the limit
+    contract_services.check_term_cap(prior_contract=first, start_date=datetime.date(2022, 1, 1),
+                                     end_date=datetime.date(2022, 12, 31))
+    with pytest.raises(ApplicationError):
+        contract_services.check_term_cap(prior_contract=first, start_date=datetime.date(2022, 1, 1),
+                                         end_date=datetime.date(2023, 1, 1))
+    second = ContractFactory(application=world.application, organization=world.orgs[0], prior_contract=first,
+                             start_date=datetime.date(2021, 1, 1), end_date=datetime.date(2021, 12, 31))
+    Contract.objects.filter(pk=first.pk).update(prior_contract=second)  # a cycle only the admin could make
+    assert [c.pk for c in contract_services.renewal_chain(second)] == [second.pk, first.pk]
+    contract_services.check_term_cap(prior_contract=None, start_date=datetime.date(2022, 1, 1),
+                                     end_date=datetime.date(2030, 1, 1))
