@@ -37,6 +37,7 @@ from projects.models import (
     Contract,
     ContractIndicator,
     PaymentTranche,
+    TranchePayment,
     TrancheStatus,
 )
 
@@ -133,6 +134,8 @@ def _rows(contract: Contract) -> dict:
         "budget_lines": list(BudgetLine.objects.filter(application_id=contract.application_id).order_by("id")),
         "indicators": list(ContractIndicator.objects.filter(contract=contract).order_by("position", "id")),
         "tranches": list(PaymentTranche.objects.filter(contract=contract).order_by("sequence")),
+        "payments": {p.tranche_id: p for p in TranchePayment.objects.filter(contract=contract)
+                     .select_related("payee")},
         "actuals": _approved_actuals(contract),
     }
 
@@ -172,6 +175,30 @@ def _metrics(indicators: list, actuals: list) -> list[dict]:
             metrics.append({"id": f"indicator-{indicator.pk}", "title": indicator.name,
                             "description": indicator.get_kind_display(), "observations": observations})
     return metrics
+
+
+def _transaction(ocid: str, tranche, payment, *, amount: Decimal, buyer: dict, supplier: dict, supplier_id: int,
+                 parties: dict, slug: str) -> dict:
+    """A paid tranche as an OCDS transaction: from its payment record (``TranchePayment``: date, amount, payer,
+    payee) where it has one; a tranche settled before payment records existed falls back to the contract's
+    parties and the tranche's share of the amount."""
+    if payment is None:
+        return {"id": f"{ocid}-payment-{tranche.sequence}", "source": ocid, "date": _dt(tranche.paid_on),
+                "value": _money(amount), "payer": _ref(buyer), "payee": _ref(supplier)}
+    payer = buyer
+    if payment.payer_name != buyer["name"]:  # paid by another office (e.g. the district's finance bureau)
+        payer_id = f"{ocid_prefix()}-{slug}-payer-{hashlib.sha256(payment.payer_name.encode()).hexdigest()[:8]}"
+        payer = parties.setdefault(payer_id, {"id": payer_id, "name": payment.payer_name, "roles": ["payer"]})
+    payee = supplier
+    if payment.payee_id != supplier_id:
+        payee_id = _organization_party_id(payment.payee, slug)
+        payee = parties.get(payee_id) or parties.setdefault(
+            payee_id, _organization_party(payment.payee, slug, ["payee"]))
+        if "payee" not in payee["roles"]:
+            payee["roles"].append("payee")
+    return {"id": f"{ocid}-payment-{tranche.sequence}", "source": ocid, "date": _dt(payment.date),
+            "value": {"amount": float(payment.amount), "currency": payment.currency},
+            "payer": _ref(payer), "payee": {"id": payee["id"], "name": payment.payee_name}}
 
 
 def _release_body(contract: Contract, rows: dict) -> tuple[dict, list]:
@@ -227,6 +254,7 @@ def _release_body(contract: Contract, rows: dict) -> tuple[dict, list]:
                       "suppliers": [_ref(supplier)]}
 
     milestones, transactions = [], []
+    payments = rows["payments"]
     for t in tranches:
         amount = (contract.amount * t.percentage / Decimal(100)).quantize(Decimal("0.01"))
         milestone = {"id": f"tranche-{t.sequence}", "type": "payment", "code": t.trigger or "date",
@@ -236,10 +264,11 @@ def _release_body(contract: Contract, rows: dict) -> tuple[dict, list]:
             milestone["dueDate"] = _dt(t.due_date)
         if t.status == TrancheStatus.MET:
             milestone["dateMet"] = _dt(t.paid_on)
-            transactions.append({"id": f"{ocid}-payment-{t.sequence}", "source": ocid, "date": _dt(t.paid_on),
-                                 "value": _money(amount), "payer": _ref(buyer), "payee": _ref(supplier),
-                                 "relatedImplementationMilestone": {"id": milestone["id"],
-                                                                    "title": milestone["title"]}})
+            transaction_json = _transaction(ocid, t, payments.get(t.pk), amount=amount, buyer=buyer,
+                                            supplier=supplier, supplier_id=contract.organization_id,
+                                            parties=parties, slug=slug)
+            transaction_json["relatedImplementationMilestone"] = {"id": milestone["id"], "title": milestone["title"]}
+            transactions.append(transaction_json)
             dates.append(t.paid_on)
         milestones.append(milestone)
     agreed = [{"id": f"indicator-{i.pk}", "title": i.name, "description": i.get_kind_display(),

@@ -37,6 +37,7 @@ from projects.models import (
 )
 from projects.permissions_tenders import can_manage_contract, can_manage_tender
 from projects.services._common import clean_rows, reject_unknown, weights_sum_to_100
+from projects.services.schedule import schedule_audit, schedule_build
 from projects.workflows_tenders import AWARD_WORKFLOW, CONTRACT_WORKFLOW
 
 CONTRACT_FIELDS = ("number", "title", "buyer_name", "start_date", "end_date", "continuous_service", "note",
@@ -258,12 +259,15 @@ def contract_set_tranches(*, actor, contract: Contract, tranches) -> list[Paymen
 
 @transaction.atomic
 def contract_sign(*, actor, contract: Contract, signed_on: datetime.date | None = None) -> Contract:
-    """Both parties signed (OCDS ``active``, dateSigned)."""
+    """Both parties signed (OCDS ``active``, dateSigned); the contract's report schedule is planned."""
     signed_on = signed_on or timezone.localdate()
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": [_("The signing date cannot be in the future.")]})
     CONTRACT_WORKFLOW.transition(obj=contract, to=ContractStatus.ACTIVE, actor=actor,
                                  fields={"signed_on": signed_on, "signed_by": actor_or_none(actor)})
+    # The report schedule follows from the term and the tenant's report settings (idempotent).
+    if not contract.progress_reports.exists():
+        schedule_audit(actor=actor, contract=contract, reports=schedule_build(contract))
     notifications.contract_changed(contract=contract, actor=actor)
     return contract
 

@@ -1,11 +1,10 @@
 """Progress reports (进度报告), the report schedule, reminders, and tranche releases gated on approvals.
 
-The schedule of a contract is generated once from its term (``ReportSettings.period_months``, quarterly by
-default): one report per period, due ``due_days`` after the period ends; the last is the final report
-(结项报告), the one holding the middle of the term the mid-term report (中期报告). Tranches waiting for a
-mid-term or final acceptance, or for an approved report, are tied to the report whose approval releases
-them (``ProgressReport.tranche``). ``tranche_release`` refuses a tranche whose report is not approved, pays
-it through the contract's ``tranche_pay`` and records the OCDS transaction (date, amount, payer, payee).
+The schedule of a contract (``projects.services.schedule``) is built when it is signed, from its term and
+the tenant's report settings; tranches waiting for an acceptance or an approved report are tied to the
+report whose approval releases them (``ProgressReport.tranche``). ``tranche_release`` refuses a tranche
+whose report is not approved, pays it through the contract's ``tranche_pay`` and records the OCDS
+transaction (date, amount, payer, payee).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import datetime
 import os
 from decimal import Decimal, InvalidOperation
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,8 +33,6 @@ from projects.models import (
     ProgressReport,
     ReportEvidence,
     ReportExpenditure,
-    ReportKind,
-    ReportSettings,
     ReportStatus,
     TranchePayment,
     TrancheStatus,
@@ -46,6 +42,7 @@ from projects.permissions_reports import can_edit_report, can_release_tranche
 from projects.permissions_tenders import can_manage_contract
 from projects.services._common import reject_unknown
 from projects.services.contracts import tranche_pay
+from projects.services.schedule import report_settings_for, schedule_audit, schedule_build
 from projects.workflows_reports import REPORT_WORKFLOW
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -57,72 +54,8 @@ EXPENDITURE_FIELDS = ("budget_line", "amount", "description")
 MAX_DECIMAL = Decimal("999999999999.99")
 
 
-def report_settings_for(tenant) -> ReportSettings:
-    """The tenant's settings row, or the defaults (unsaved) when it has none."""
-    return ReportSettings.objects.filter(tenant=tenant).first() or ReportSettings(tenant=tenant)
-
-
 def is_percentage(indicator: ContractIndicator) -> bool:
     return indicator.unit.strip() == "%"
-
-
-# --- the schedule ----------------------------------------------------------------------------
-
-
-def _periods(contract: Contract, months: int) -> list[tuple[datetime.date, datetime.date]]:
-    periods, start = [], contract.start_date
-    while start <= contract.end_date:
-        end = min(start + relativedelta(months=months) - datetime.timedelta(days=1), contract.end_date)
-        periods.append((start, end))
-        start = end + datetime.timedelta(days=1)
-    return periods
-
-
-def _gate_tranches(reports: list[ProgressReport], tranches: list[PaymentTranche]) -> None:
-    """Tie each tranche waiting for an acceptance or an approved report to the report that releases it."""
-    free = [r for r in reports if r.kind == ReportKind.PERIODIC]
-    by_kind = {r.kind: r for r in reports if r.kind != ReportKind.PERIODIC}
-    for tranche in sorted(tranches, key=lambda t: t.sequence):
-        if tranche.trigger == TrancheTrigger.MIDTERM_ACCEPTANCE:
-            report = by_kind.pop(ReportKind.MIDTERM, None) or by_kind.pop(ReportKind.FINAL, None)
-        elif tranche.trigger == TrancheTrigger.FINAL_ACCEPTANCE:
-            report = by_kind.pop(ReportKind.FINAL, None)
-        elif tranche.trigger == TrancheTrigger.REPORT_APPROVED:
-            # The first free report due on or after the tranche's date (or the next free one).
-            due = [r for r in free if tranche.due_date is None or r.due_date >= tranche.due_date]
-            report = (due or free or [None])[0]
-            if report is not None:
-                free.remove(report)
-        else:
-            continue
-        if report is not None:
-            report.tranche = tranche
-
-
-def _schedule_build(contract: Contract) -> list[ProgressReport]:
-    """Create the schedule of ``contract`` unless it has one (idempotent; the contract row is locked)."""
-    existing = list(contract.progress_reports.order_by("sequence"))
-    if existing:
-        return existing
-    settings = report_settings_for(contract.tenant)
-    periods = _periods(contract, settings.period_months)
-    middle = contract.start_date + (contract.end_date - contract.start_date) / 2
-    reports = []
-    for index, (start, end) in enumerate(periods):
-        if index == len(periods) - 1:
-            kind = ReportKind.FINAL
-        elif start <= middle <= end:
-            kind = ReportKind.MIDTERM
-        else:
-            kind = ReportKind.PERIODIC
-        reports.append(ProgressReport(tenant_id=contract.tenant_id, contract=contract, sequence=index + 1, kind=kind,
-                                      period_start=start, period_end=end,
-                                      due_date=end + datetime.timedelta(days=settings.due_days)))
-    _gate_tranches(reports, list(contract.tranches.all()))
-    for report in reports:
-        report.full_clean(exclude=["contract", "tranche"])
-    ProgressReport.objects.bulk_create(reports)
-    return reports
 
 
 @transaction.atomic
@@ -135,11 +68,9 @@ def report_schedule_generate(*, actor, contract: Contract) -> list[ProgressRepor
     if contract.status not in (ContractStatus.PENDING, ContractStatus.ACTIVE):
         raise ConflictError(_("Reports are planned for a contract in force."))
     had = contract.progress_reports.exists()
-    reports = _schedule_build(contract)
+    reports = schedule_build(contract)
     if not had:
-        audit_record(actor=actor, action="progress_report.schedule", obj=contract, changes={
-            "reports": [{"sequence": r.sequence, "kind": r.kind, "due_date": r.due_date.isoformat(),
-                         "tranche": r.tranche.sequence if r.tranche_id else None} for r in reports]})
+        schedule_audit(actor=actor, contract=contract, reports=reports)
     return reports
 
 
@@ -348,10 +279,9 @@ def reports_daily(*, tenant, today: datetime.date | None = None) -> dict:
                                             progress_reports__isnull=True):
         lock_row(contract, "status")
         if not contract.progress_reports.exists():
-            reports = _schedule_build(contract)
+            reports = schedule_build(contract)
             created += len(reports)
-            audit_record(actor=None, action="progress_report.schedule", obj=contract,
-                         changes={"reports": len(reports)})
+            schedule_audit(actor=None, contract=contract, reports=reports)
     open_reports = ProgressReport.objects.filter(tenant=tenant, status__in=EDITABLE,
                                                  contract__status=ContractStatus.ACTIVE)
     related = ("contract__organization", "contract__region")

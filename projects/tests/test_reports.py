@@ -71,8 +71,9 @@ def _fill(world, report, *, people="120", num="45", den="50", lines=()):
         expenditures=list(lines))
 
 
-def test_schedule_from_the_term_is_quarterly_and_idempotent(world, signed, in_tenant):
+def test_signing_plans_the_schedule_from_the_term_quarterly_and_idempotent(world, signed, in_tenant):
     with in_tenant(world.tenant):
+        assert ProgressReport.objects.filter(contract=signed).count() == 4  # contract_sign planned it
         reports = services.report_schedule_generate(actor=world.street, contract=signed)
         again = services.report_schedule_generate(actor=world.street, contract=signed)
         rows = list(ProgressReport.objects.filter(contract=signed).order_by("sequence"))
@@ -89,10 +90,14 @@ def test_schedule_from_the_term_is_quarterly_and_idempotent(world, signed, in_te
     assert AuditEvent.objects.filter(action="progress_report.schedule").count() == 1
 
 
-def test_schedule_period_is_a_tenant_setting(world, signed, in_tenant):
+def test_schedule_period_is_a_tenant_setting(world, in_tenant):
+    tender, bids, award = world.awarded()
+    world.past_standstill(award)
+    contract = world.contract(award, start=START, end=END)
     with in_tenant(world.tenant):
         ReportSettings.objects.create(tenant=world.tenant, period_months=6, due_days=15)
-        rows = services.report_schedule_generate(actor=world.street, contract=signed)
+        contract_services.contract_sign(actor=world.street, contract=contract)
+        rows = list(ProgressReport.objects.filter(contract=contract).order_by("sequence"))
     assert [(r.period_end, r.due_date, r.kind) for r in rows] == [
         (datetime.date(2026, 6, 30), datetime.date(2026, 7, 15), ReportKind.PERIODIC),
         (datetime.date(2026, 12, 31), datetime.date(2027, 1, 15), ReportKind.FINAL)]
@@ -237,6 +242,7 @@ def test_spending_warns_above_a_line_and_above_the_overhead_share(world, signed,
 def test_tranches_are_released_only_once_their_report_is_approved(world, signed, in_tenant):
     with in_tenant(world.tenant):
         signing, midterm, final = PaymentTranche.objects.filter(contract=signed).order_by("sequence")
+        ProgressReport.objects.filter(contract=signed).delete()  # as for a contract signed without a schedule
         with pytest.raises(ConflictError) as excinfo:
             services.tranche_release(actor=world.street, tranche=midterm, paid_on=datetime.date(2026, 10, 20))
         assert "先制定报告计划" in _message(excinfo)
@@ -270,6 +276,7 @@ def test_tranches_are_released_only_once_their_report_is_approved(world, signed,
 
 def test_daily_run_schedules_marks_overdue_and_reminds_once(world, signed, in_tenant):
     with in_tenant(world.tenant):
+        ProgressReport.objects.filter(contract=signed).delete()  # a contract signed before signing planned reports
         assert services.reports_daily(tenant=world.tenant, today=datetime.date(2026, 4, 7)) == {
             "scheduled": 4, "overdue": 0, "reminded_before": 1, "reminded_after": 0}
         assert services.reports_daily(tenant=world.tenant, today=datetime.date(2026, 4, 7)) == {
@@ -292,6 +299,8 @@ def test_daily_task_is_registered_and_runs_for_one_tenant(world, signed, in_tena
     from projects.tasks_reports import reports_daily
 
     assert any(spec.task == "projects.reports_daily" for spec in registry.periodic_tasks())
+    with in_tenant(world.tenant):
+        ProgressReport.objects.filter(contract=signed).delete()
     result = reports_daily.apply(kwargs={"tenant_id": world.tenant.pk, "today": "2026-04-07"}).get()
     assert result["scheduled"] == 4
     with in_tenant(world.tenant):

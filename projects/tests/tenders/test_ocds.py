@@ -113,6 +113,31 @@ def test_release_and_record_packages_validate_and_carry_the_contract(world, sign
     assert len(dates) > 8 and all(ISO_WITH_OFFSET.match(v) for _k, v in dates), dates
 
 
+def test_transactions_come_from_the_payment_records(world, signed, users, api_for):
+    """A released tranche's payment record (TranchePayment) gives the transaction its date, amount, payer and
+    payee; a payer other than the buyer becomes a party of its own with the payer role."""
+    from projects.services import reports as report_services
+
+    contract = signed["contract"]
+    ProgressReportModel = apps.get_model("projects", "ProgressReport")
+    second = PaymentTranche.objects.select_related("contract", "depends_on").get(contract=contract, sequence=2)
+    ProgressReportModel.objects.filter(tranche=second).update(status="approved")
+    paid_on = datetime.date.today() - datetime.timedelta(days=1)
+    report_services.tranche_release(actor=world.street, tranche=second, paid_on=paid_on, payer_name="区财政局国库支付中心")
+    package = api_for(users["street_a"]).get(f"/api/v1/projects/contracts/{contract.pk}/ocds/").json()
+    assert _errors(package, "release-package-schema.json") == []
+    release = package["releases"][0]
+    first, paid = release["contracts"][0]["implementation"]["transactions"]
+    assert first["payer"]["name"] == contract.buyer_name  # paid before payment records: the contract's parties
+    winner = signed["bids"][0].organization
+    assert paid["date"] == f"{paid_on.isoformat()}T00:00:00+08:00"
+    assert paid["value"] == {"amount": float(contract.amount * Decimal("0.4")), "currency": "CNY"}
+    assert paid["payee"] == {"id": f"CN-USCC-{winner.uscc}", "name": winner.name}
+    payer = next(p for p in release["parties"] if p["id"] == paid["payer"]["id"])
+    assert payer == {"id": paid["payer"]["id"], "name": "区财政局国库支付中心", "roles": ["payer"]}
+    assert paid["relatedImplementationMilestone"]["id"] == "tranche-2"
+
+
 def test_export_is_stable_and_audited(world, signed, users, api_for):
     contract = signed["contract"]
     api = api_for(users["street_a"])
@@ -190,9 +215,10 @@ def _reports_installed() -> bool:
     return True
 
 
-# token, savepoint, the contract with its joins, savepoint, bids, budget lines, indicators, tranches, audit insert,
-# two savepoint releases; one more (approved indicator actuals) once the progress reports model is installed.
-EXPECTED = 11 + _reports_installed()
+# token, savepoint, the contract with its joins, savepoint, bids, budget lines, indicators, tranches, payment
+# records, audit insert, two savepoint releases; one more (approved indicator actuals) once the progress reports
+# model is installed.
+EXPECTED = 12 + _reports_installed()
 
 
 @pytest.mark.skipif(not _reports_installed(), reason="the progress reports model (issue 10 item 1) is not installed")
@@ -201,6 +227,7 @@ def test_approved_actuals_become_metrics_and_others_do_not(world, signed, users,
     actual_model = apps.get_model("projects", "IndicatorActual")
     contract = signed["contract"]
     count, share = list(contract.indicators.order_by("position", "id"))
+    progress_report.objects.filter(contract=contract).delete()  # the schedule signing planned: replaced here
     reports = [progress_report.objects.create(
         tenant=world.tenant, contract=contract, sequence=n, period_start=contract.start_date,
         period_end=contract.start_date + datetime.timedelta(days=90), due_date=contract.start_date
