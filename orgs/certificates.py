@@ -10,13 +10,13 @@ live, so a deregistered group's certificate shows as no longer valid).
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 
 from django.core import signing
 from django.urls import reverse
 
 from governance.models import Tenant
+from governance.qr import qr_svg as core_qr_svg
 from governance.tenancy import tenant_context
 from orgs.models import Organization, OrgKind, OrgStatus
 
@@ -45,13 +45,7 @@ def verification_url(request, org: Organization) -> str:
 
 
 def qr_svg(url: str) -> str:
-    """The QR code of ``url`` as an inline SVG element (segno; error correction M, no XML declaration)."""
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
-                                    svgclass="certificate-qr", title=None, dark="#000")
-    return buffer.getvalue().decode()
+    return core_qr_svg(url, scale=4, css_class="certificate-qr")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ paper surveys, results per month or quarter) and of the tenant's default questio
 
 from __future__ import annotations
 
-import io
 import secrets
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from governance.qr import qr_svg as core_qr_svg
 from governance.request_context import client_ip
 from governance.tenancy import tenant_context
 from governance.views import paginate, querystring_without_page
@@ -37,14 +37,8 @@ def public_url(request, survey) -> str:
     return request.build_absolute_uri(reverse("ratings:public", args=[survey.code]))
 
 
-def qr_svg(url: str, *, scale: int = 6, css_class: str = "rating-qr") -> str:
-    """The QR code of ``url`` as an inline SVG element (segno, error correction M)."""
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True,
-                                    svgclass=css_class, title=None, dark="#000")
-    return buffer.getvalue().decode()
+def qr_svg(url: str, *, scale: int = 6) -> str:
+    return core_qr_svg(url, scale=scale, css_class="rating-qr")
 
 
 # --- public ------------------------------------------------------------------------------------
