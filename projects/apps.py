@@ -28,6 +28,9 @@ class ProjectsConfig(AppConfig):
         from projects import navigation_reports
 
         navigation_reports.register()
+        from projects import navigation_evaluations
+
+        navigation_evaluations.register()
         registry.register_audit_actions(ProjectsAudit)
         register_importer(EXPERT_IMPORTER)
         registry.register_seeder("projects", seed_for_demo, layer=30,

@@ -27,6 +27,15 @@ from projects.models.contracts import (
     TrancheStatus,
     TrancheTrigger,
 )
+from projects.models.evaluations import (  # noqa: F401  (re-exported; evaluations)
+    WEIGHT_FIELDS,
+    Evaluation,
+    EvaluationBand,
+    EvaluationKind,
+    EvaluationSettings,
+    EvaluationStatus,
+    ExpertScore,
+)
 from projects.models.experts import Expert, ExpertRelation, RelationKind
 from projects.models.programs import (
     FundingProgram,
