@@ -1,9 +1,10 @@
 """The UI shell's context: the sidebar assembled from ``governance.registry`` for this user."""
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from governance import registry, selectors
+from governance.reversing import cached_reverse
 
 
 def _entries_for(user) -> list[tuple[registry.NavEntry, str]]:
@@ -13,7 +14,7 @@ def _entries_for(user) -> list[tuple[registry.NavEntry, str]]:
         if not entry.allowed(user, roles):
             continue
         try:
-            visible.append((entry, reverse(entry.url_name)))
+            visible.append((entry, cached_reverse(entry.url_name)))
         except NoReverseMatch:
             continue
     return visible

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import RegionLevel
 from governance.selectors import region_list
 from governance.web import BootstrapFormMixin
+from governance.widgets import fast_selects
 from orgs.forms.workflow import CreditFilterForm, ReportFilterForm
 
 SEARCH_MAX_LENGTH = 100
@@ -37,6 +38,7 @@ class RegistrySearchForm(BootstrapFormMixin, forms.Form):
         super().__init__(data, **kwargs)
         self.fields["region"].choices = [("", _("All regions")), *region_options(user)]
         self.order_fields(["q", "region"])  # search and region first, then the list's own filters
+        fast_selects(self)  # rendered in Python: the filter bar is on every page of the list
 
     def filters(self) -> dict:
         """The valid filters only (an unknown value in one parameter does not void the others)."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import RegionLevel
 from governance.regions_picker import RegionField
 from governance.web import BootstrapFormMixin
+from governance.widgets import fast_selects
 from orgs.filters import OrganizationFilter
 from orgs.models import FundingSource, Organization, OrganizationDomain, OrgKind, OrgStatus, ServiceDomain
 from orgs.permissions import EDIT_ROLES, can_change_key_data
@@ -49,6 +50,7 @@ class OrganizationFilterForm(forms.Form):
                 field.widget.choices = list(field.choices)
             if name != "q":
                 field.widget.attrs["class"] = "form-select"
+        fast_selects(self)  # rendered in Python: the filter bar is on every page of the list
 
     def filters(self) -> dict:
         """Valid filters only: an unknown value in one parameter does not void the others."""

@@ -493,3 +493,20 @@ def test_home_panel_links_the_portal_for_staff_who_also_act_for_an_organization(
     assert response.status_code == 200
     panels = [p for p in response.context["panels"] if p["template"] == "orgs/registry/_home_panel.html"]
     assert panels
+
+
+def test_list_rows_escape_names_and_show_grade_credit_and_links(tree_a, users, client_for):
+    """The rows are written in Python (orgs.templatetags.registry_tags.organization_rows): same cells as before."""
+    admin = users["admin_a"]
+    org = make_org(tree_a, admin, name='<script>alert("x")</script>协会')
+    with tenant_context(tree_a["tenant"]):
+        services.credit_add(actor=admin, organization=org, list_type=CreditList.ABNORMAL,
+                            reason=CreditReason.UNREACHABLE, listed_on=datetime.date(2025, 1, 5))
+    plain = make_org(tree_a, admin, name="乙协会", registered_date=datetime.date(2016, 5, 2))
+    body = client_for(admin).get(reverse("orgs:list"), **EN).content.decode()
+    assert '<script>alert("x")' not in body and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;协会" in body
+    assert f'href="{reverse("orgs:detail", args=[org.pk])}"' in body
+    assert f'href="{reverse("orgs:detail", args=[plain.pk])}"' in body
+    assert "Abnormal activities list</span>" in body and "Not listed</span>" in body
+    assert 'data-label="Name"' in body and "2016-05-02" in body and f"<code class=\"text-nowrap\">{plain.uscc}</code>" in body
+    assert 'class="badge text-bg-success">Active</span>' in body
