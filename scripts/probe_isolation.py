@@ -167,9 +167,9 @@ def _tenant_models():
 
 
 # Where an object's jurisdiction comes from, in this order: its own region, the region of what it belongs to
-# (a bid and an award are the tender's, i.e. the buyer's; a report is its organization's), then the
+# (a bid and an award are the tender's, a progress report or a rating survey the contract's: the buyer's), then the
 # organization's. A bidding organization from elsewhere does not put a tender outside the buyer's street.
-JURISDICTION_VIA = ("region", "tender", "application", "program", "organization", "applicant_organization")
+JURISDICTION_VIA = ("region", "contract", "tender", "application", "program", "organization", "applicant_organization")
 # The pages where an organization's location is the jurisdiction (the registry and the core): a street user
 # must not find an organization of another street there. Elsewhere (a tender's bidders) it may appear.
 LOCATION_SCOPED = re.compile(r"^(orgs:|api-org|api-filing|region-|api-region|audit-)")

@@ -34,7 +34,7 @@ SQLITE_BACKWARD = ("DROP TRIGGER IF EXISTS projects_evaluation_immutable_update;
 def _run(schema_editor, postgres, sqlite):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(postgres)
+        schema_editor.execute(postgres, params=None)  # the function body's '%' is not a placeholder
     elif vendor == "sqlite":
         for statement in sqlite:
             schema_editor.execute(statement)
