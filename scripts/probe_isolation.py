@@ -196,6 +196,15 @@ def _region_path(obj) -> str | None:
     return None
 
 
+def _contract_application_path(obj) -> str | None:
+    """A contract (or what hangs on one: a report, a survey) is also visible to the office of the community it
+    serves, its application's region (``projects.permissions_tenders.can_view_contract``)."""
+    contract = obj if type(obj).__name__ == "Contract" else getattr(obj, "contract", None)
+    application = getattr(contract, "application", None) if contract is not None else None
+    region = getattr(application, "region", None)
+    return getattr(region, "path", None)
+
+
 def build_world(*, per_model: int = 3, marker_orgs: int = 60) -> World:
     from django.contrib.auth import get_user_model
 
@@ -222,6 +231,9 @@ def build_world(*, per_model: int = 3, marker_orgs: int = 60) -> World:
             far = []
             for obj in objects:
                 path = _region_path(obj)
+                served = _contract_application_path(obj)
+                if served is not None and served.startswith(street_path):
+                    continue  # a contract bought elsewhere for a community of the street: the street sees it
                 if path is not None and not path.startswith(street_path) and not street_path.startswith(path):
                     far.append(obj)
                 elif path is None and model is not user_model and _owner_id(obj) not in (None, street_a.pk):
@@ -371,11 +383,16 @@ def _word_of(route: Route, kwarg: str) -> str:
     return word[:-1] if word.endswith("s") else word
 
 
-def _models_for(word: str, samples: dict[Any, list[Any]]) -> list[Any]:
-    """Models named by ``word`` first (exactly, then containing it, shortest name first), then the rest."""
+def _models_for(word: str, samples: dict[Any, list[Any]], label: str = "") -> list[Any]:
+    """Models named by ``word`` first (exactly, then containing it; the route's own app before others, as ids
+    collide across apps: /projects/reports/4/ is a progress report, not orgs' annual report 4; then the
+    shortest name), then the rest."""
+    app_of_route = {part for part in re.split(r"[/:]", label) if part}
+
     def rank(model):
         name = model._meta.model_name
-        return (0 if name == word else 1 if word and word in name else 2, len(name), name)
+        return (0 if name == word else 1 if word and word in name else 2,
+                0 if model._meta.app_label in app_of_route else 1, len(name), name)
 
     return sorted(samples, key=rank)
 
@@ -385,7 +402,7 @@ def _candidates(route: Route, samples: dict[Any, list[Any]], model=None) -> list
     if route.is_admin and hasattr(route.callback, "model_admin"):
         model = route.callback.model_admin.model
     last = route.kwargs[-1]
-    models = [model] if model is not None else _models_for(_word_of(route, last), samples)
+    models = [model] if model is not None else _models_for(_word_of(route, last), samples, route.label)
     found = []
     for candidate in models:
         for obj in samples.get(candidate, [])[: 3 if model is not None else 1]:
