@@ -43,7 +43,7 @@ class FastSelect(forms.Select):
 
 
 class FastSelectMultiple(FastSelect, forms.SelectMultiple):
-    pass
+    """``FastSelect``'s rendering with ``SelectMultiple``'s value handling (several selected options)."""
 
 
 def fast_selects(form: forms.BaseForm) -> None:
