@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
@@ -33,6 +35,9 @@ urlpatterns = [
     path("notifications/", include("governance.notifications.urls")),
     path("imports/", include("governance.imports.urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Pages without the base template (admin, API docs) make browsers ask for /favicon.ico: the platform's icon.
+    path("favicon.ico", RedirectView.as_view(get_redirect_url=lambda *a, **k: static("img/favicon.svg"),
+                                             permanent=True), name="favicon"),
     path("admin/", admin.site.urls),
     path("orgs/", include("orgs.urls")),
     path("projects/", include("projects.urls")),

@@ -173,6 +173,17 @@ def status_history(obj: models.Model):
     return status_history_of(type(obj), [obj.pk])
 
 
+def labelled_history(obj: models.Model, choices=None) -> list:
+    """Status changes of ``obj`` with the display labels of both ends (``from_label``, ``to_label``): pages show
+    "待签订 → 履行中", never the stored codes. ``choices`` defaults to those of the model's ``status`` field."""
+    labels = dict(choices if choices is not None else obj._meta.get_field("status").flatchoices)
+    rows = list(status_history(obj))
+    for row in rows:
+        row.from_label = str(labels.get(row.from_status, row.from_status)) if row.from_status else ""
+        row.to_label = str(labels.get(row.to_status, row.to_status))
+    return rows
+
+
 def status_history_of(model: type[models.Model], pks) -> models.QuerySet:
     """Status changes of several rows of ``model`` in one query (e.g. an organization's change requests)."""
     return StatusChange.objects.filter(

@@ -31,3 +31,9 @@ def test_require_or_404():
     require_or_404(True)
     with pytest.raises(Http404):
         require_or_404(False)
+
+
+def test_favicon_is_the_platform_icon(client):
+    """Browsers ask every page without a <link rel=icon> (admin, API docs) for /favicon.ico: never a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.models.accounts import Role
 from governance.web import SortKey, apply_errors, error_text, require_or_404, service_errors, sort_queryset  # noqa: F401  (re-exported)
-from governance.workflows import status_history
+from governance.workflows import labelled_history
 from orgs import permissions, services
 from orgs.models import NO_RECTIFICATION_REASONS, AnnualReport, CreditList, Organization, ReportStatus
 from orgs.workflows import REPORT_WORKFLOW
@@ -53,12 +53,7 @@ def organization_url(organization: Organization) -> str | None:
 
 def history(obj, choices) -> list:
     """Status changes of ``obj`` with display labels of both ends."""
-    labels = dict(choices)
-    rows = list(status_history(obj))
-    for row in rows:
-        row.from_label = labels.get(row.from_status, row.from_status)
-        row.to_label = labels.get(row.to_status, row.to_status)
-    return rows
+    return labelled_history(obj, choices)
 
 
 def _display_value(value) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.selectors import audit_events_for_object
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, service_errors, sort_queryset
-from governance.workflows import status_history
+from governance.workflows import labelled_history
 from projects import permissions, selectors, services
 from projects.forms import (
     ApplicationFilterForm,
@@ -76,11 +76,7 @@ def application_export(request):
 
 
 def _history(application) -> list:
-    names = dict(ApplicationStatus.choices)
-    rows = list(status_history(application))
-    for row in rows:
-        row.from_label, row.to_label = names.get(row.from_status, row.from_status), names.get(row.to_status, "")
-    return rows
+    return labelled_history(application, ApplicationStatus.choices)
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.selectors import get_object_for_user_or_404
 from governance.web import SortKey, service_errors, sort_queryset
-from governance.workflows import status_history
+from governance.workflows import labelled_history
 from projects import permissions_tenders as perms
 from projects import selectors_tenders
 from projects.forms_tenders import (
@@ -104,7 +104,7 @@ def contract_create(request, award_pk):
 
 def _detail_context(request, contract):
     return {"contract": contract, **selectors_tenders.contract_detail_rows(contract), "L": labels(Contract),
-            "history": status_history(contract).select_related("actor")}
+            "history": labelled_history(contract)}
 
 
 @login_required
