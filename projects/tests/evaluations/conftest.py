@@ -72,6 +72,10 @@ def rate(world, contract, answers_by_day):
 
 @pytest.fixture
 def contract(world):
+    return midterm_contract(world)
+
+
+def midterm_contract(world):
     """Q1 approved (120 people, 45/50 = 90 %, spent 10,000 + 1,000 management, submitted on time), Q2 approved
     (130, 40/50 = 80 %, 12,000 + 2,000, submitted late), Q3 — the mid-term report — submitted on time but not
     approved (200, 50/50, 30,000: must not count). Ratings: two paper surveys in May (5+4, 3+4 stars), one in
