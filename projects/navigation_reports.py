@@ -36,6 +36,11 @@ def register() -> None:
                           url_name="projects:portal-reports", roles=PORTAL_ROLES, order=23)
     registry.register_todo(todos)
     registry.register_audit_actions(ReportsAudit)
+    from projects.demo_reports import seed_reports
+
+    registry.register_seeder("projects_reports", seed_reports, layer=33,
+                             help="progress reports (one returned, one awaiting review), expert scores and the "
+                                  "evaluations of the demo contracts")
     notifications_reports.register()
     registry.register_periodic_task(
         "projects: daily progress reports", "projects.reports_daily", crontab={"minute": "40", "hour": "6"},
