@@ -1,23 +1,15 @@
-"""A bounded run of scripts/probe_isolation.py (the full run is the script): seeded demo, every kind of
-route probed as tenant B, as a street user outside the object's street and anonymously; malformed bodies
+"""A bounded run of the isolation probe (tests/probe/; scripts/probe_isolation.py runs it whole): seeded demo,
+every kind of route probed as tenant B, as a street user outside the object's street and anonymously; malformed bodies
 to forms and API writes. A deliberately leaky page shows the probe fails when isolation does."""
-
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "probe_isolation.py"
-
 
 def _probe_module():
-    spec = importlib.util.spec_from_file_location("probe_isolation", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    import tests.probe
+
+    return tests.probe
 
 
 @pytest.fixture
