@@ -181,7 +181,9 @@ def seed_tenant(*, tenant, prefix: str, seed: int = 2026) -> int:
     return created + 1
 
 
-def seed_for_demo(*, scale: int | None = None, stdout=None) -> None:
+def each_demo_tenant(seed_tenant, *, stdout=None, what: str) -> None:
+    """Run ``seed_tenant(tenant=..., prefix=...)`` inside each demo tenant (its scope, one transaction) and print
+    ``what`` with the count it returns: every projects seeder's entry point."""
     for slug, prefix in TENANTS.items():
         tenant = Tenant.objects.filter(slug=slug).first()
         if tenant is None:
@@ -189,4 +191,8 @@ def seed_for_demo(*, scale: int | None = None, stdout=None) -> None:
         with tenant_context(tenant), transaction.atomic():
             n = seed_tenant(tenant=tenant, prefix=prefix)
         if stdout is not None:
-            stdout.write(f"  projects {slug}: {n} applications")
+            stdout.write(f"  {what} {slug}: {n}")
+
+
+def seed_for_demo(*, scale: int | None = None, stdout=None) -> None:
+    each_demo_tenant(seed_tenant, stdout=stdout, what="projects (applications)")

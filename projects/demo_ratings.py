@@ -10,16 +10,14 @@ from __future__ import annotations
 import datetime
 import random
 
-from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Tenant, User
-from governance.tenancy import tenant_context
+from governance.models import User
+from projects.demo import each_demo_tenant
 from projects.models import Contract, ContractStatus
 from projects.models.ratings import RatingResponse, RatingSurvey
 from projects.services import ratings as services
 
-TENANTS = {"hengyang": "hy", "zhuzhou": "zz"}
 MAX_CONTRACTS = 40
 COMMENTS = ["", "", "", "社工很耐心，老人都很喜欢。", "希望活动次数再多一些。", "上门服务准时，态度好。",
             "场地有点小，建议换个地方。", "谢谢你们！"]
@@ -72,11 +70,4 @@ def seed_tenant(*, tenant, prefix: str, seed: int = 2026) -> int:
 
 
 def seed_ratings(*, scale: int | None = None, stdout=None) -> None:
-    for slug, prefix in TENANTS.items():
-        tenant = Tenant.objects.filter(slug=slug).first()
-        if tenant is None:
-            continue
-        with tenant_context(tenant), transaction.atomic():
-            n = seed_tenant(tenant=tenant, prefix=prefix)
-        if stdout is not None:
-            stdout.write(f"  ratings {slug}: {n} surveys")
+    each_demo_tenant(seed_tenant, stdout=stdout, what="rating surveys")

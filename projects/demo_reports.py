@@ -18,11 +18,10 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Tenant, User
-from governance.tenancy import tenant_context
+from governance.models import User
+from projects.demo import each_demo_tenant
 from projects.models import (
     Contract,
     ContractStatus,
@@ -33,7 +32,6 @@ from projects.models import (
 from projects.services import evaluations as evaluation_services
 from projects.services import reports as services
 
-TENANTS = {"hengyang": "hy", "zhuzhou": "zz"}
 MAX_CONTRACTS = 40
 RETURN_NOTE = "服务人次与签到表不一致，请核对后补充签到表照片再提交。"
 SUMMARIES = ["本期按计划开展上门探访与小组活动，服务对象反馈良好。", "完成季度活动计划，新增志愿者 6 名。",
@@ -114,11 +112,4 @@ def seed_tenant(*, tenant, prefix: str, seed: int = 2026) -> int:
 
 
 def seed_reports(*, scale: int | None = None, stdout=None) -> None:
-    for slug, prefix in TENANTS.items():
-        tenant = Tenant.objects.filter(slug=slug).first()
-        if tenant is None:
-            continue
-        with tenant_context(tenant), transaction.atomic():
-            n = seed_tenant(tenant=tenant, prefix=prefix)
-        if stdout is not None:
-            stdout.write(f"  progress reports {slug}: {n} filled in")
+    each_demo_tenant(seed_tenant, stdout=stdout, what="progress reports filled in")

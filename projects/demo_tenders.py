@@ -16,16 +16,15 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from governance import services as core
 from governance.audit import audit_record
-from governance.models import Tenant, User
+from governance.models import User
 from governance.models.accounts import Role
-from governance.tenancy import tenant_context
 from orgs.models import Organization
 from orgs.services import membership_add
+from projects.demo import each_demo_tenant
 from projects.models import (
     Application,
     ApplicationStatus,
@@ -37,8 +36,6 @@ from projects.models import (
 from projects.services import contracts as contract_services
 from projects.services import eligibility_many
 from projects.services import tenders as services
-
-TENANTS = {"hengyang": "hy", "zhuzhou": "zz"}
 
 
 def _bidder(*, tenant, prefix: str, organizations, admin) -> User:
@@ -194,11 +191,4 @@ def seed_tenant(*, tenant, prefix: str, seed: int = 2026) -> int:
 
 
 def seed_tenders(*, scale: int | None = None, stdout=None) -> None:
-    for slug, prefix in TENANTS.items():
-        tenant = Tenant.objects.filter(slug=slug).first()
-        if tenant is None:
-            continue
-        with tenant_context(tenant), transaction.atomic():
-            n = seed_tenant(tenant=tenant, prefix=prefix)
-        if stdout is not None:
-            stdout.write(f"  tenders {slug}: {n} tenders")
+    each_demo_tenant(seed_tenant, stdout=stdout, what="tenders")
