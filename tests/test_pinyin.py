@@ -39,3 +39,54 @@ def test_phrases_mixed_text_and_unknown_characters_get_the_reference_key():
     mismatches = [text for text in texts if pinyin_sort_key(text) != reference_key(text)]
     assert mismatches == []
     assert pinyin_sort_key("的") == "de5" and pinyin_sort_key("兙") == "5" and pinyin_sort_key("5号") == "5hao4"
+
+
+def _phrases():
+    from pypinyin.constants import PHRASES_DICT
+
+    return sorted(PHRASES_DICT)
+
+
+def test_glued_phrases_polyphonic_names_and_mixed_text_get_the_reference_key():
+    expected = {
+        "银行行长": "yin2hang2hang2zhang3",  # the same 行 read hang2 in both phrases
+        "重庆": "chong2qing4", "重新": "chong2xin1", "重要": "zhong4yao4",
+        "长沙": "chang2sha1", "长大": "zhang3da4", "行长": "hang2zhang3",
+        "重庆长沙银行行长": "chong2qing4chang2sha1yin2hang2hang2zhang3",  # four phrases back to back
+        "社会工作服务中心": "she4hui4gong1zuo4fu2wu4zhong1xin1",
+        "石头": "shi2tou5",
+        # The start of a longer phrase (一块石头落了地) holding no phrase itself: pypinyin's segmenter reads
+        # every remaining character singly, so 头 is tou2 here, but tou5 once the run goes on past the prefix.
+        "一块石头": "yi1kuai4shi2tou2", "我有一块石头": "wo3you3yi1kuai4shi2tou2",
+        "一块石头好": "yi1kuai4shi2tou5hao3",
+        "abc银行def行长": "abcyin2hang2defhang2zhang3", "重庆ABC长沙123": "chong2qing4abcchang2sha1123",
+        "衡阳市珠晖区阳光社会工作服务中心000123":
+            "heng2yang2shi4zhu1hui1qu1yang2guang1she4hui4gong1zuo4fu2wu4zhong1xin1000123",
+    }
+    assert {text: pinyin_sort_key(text) for text in expected} == expected
+    assert {text: reference_key(text) for text in expected} == expected
+
+
+def test_random_runs_of_dictionary_phrases_get_the_reference_key():
+    """Phrases glued together, inside longer runs, cut to a prefix, or separated by ASCII and punctuation."""
+    phrases = _phrases()
+    rng = random.Random(11)
+    pieces = [lambda: rng.choice(phrases), lambda: rng.choice(phrases)[:-1], lambda: rng.choice(CJK[:25_000]),
+              lambda: rng.choice(["a", "B2", " ", "、", "（", "9", "ü"])]
+    texts = ["".join(rng.choice(pieces)() for _ in range(rng.randint(2, 6))) for _ in range(3_000)]
+    texts += [a + b for a, b in zip(phrases[::50], phrases[25::50], strict=False)]  # every 50th, glued to another
+    texts += [phrase[:-1] for phrase in phrases if len(phrase) > 3]  # prefixes of the long phrases
+    mismatches = [text for text in texts if pinyin_sort_key(text) != reference_key(text)]
+    assert mismatches == []
+
+
+def test_the_tables_are_built_on_first_use_only():
+    import subprocess
+    import sys
+
+    script = ("import sys, governance.pinyin as p\n"
+              "assert p._Tables._instance is None and 'pypinyin' not in sys.modules\n"
+              "assert p.pinyin_sort_key('北京') == 'bei3jing1' and p._Tables._instance is not None\n"
+              "tables = p._Tables._instance\n"
+              "assert p.pinyin_sort_key('银行') == 'yin2hang2' and p._Tables.get() is tables\n")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)  # noqa: S603
