@@ -166,7 +166,7 @@ def rows_to_insert(tenant, admin, data: bytes) -> list[tuple[type, list[dict]]]:
         assert not errors, errors[:3]
     calls: list[tuple[type, list[dict]]] = []
 
-    def record(model, rows, *, tenant):
+    def record(model, rows, *, tenant, returning=True):
         offset = -(len(calls) + 1) * 10_000_000
         calls.append((model, [dict(row) for row in rows]))
         return [offset - i for i in range(len(rows))]

@@ -12,12 +12,22 @@ import datetime
 import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
-from governance.imports import CHOICE, DATE, INT, MULTI, RAW, Column, Importer, bulk_insert, cell_text, chunks
+from governance.imports import (
+    CHOICE,
+    DATE,
+    INT,
+    MULTI,
+    RAW,
+    Column,
+    Importer,
+    bulk_insert,
+    cell_text,
+    chunks,
+    email_is_valid,
+)
 from governance.models import Region
 from governance.pinyin import pinyin_sort_key
 from governance.selectors import user_region_paths
@@ -212,11 +222,8 @@ def parse_row(ctx, row: dict[str, Any], raw: dict[str, Any], error) -> None:
     if phone and not _PHONE_RE.match(phone):
         error(number, "contact_phone", _("Not a phone number: use digits, spaces, “+”, “-” and parentheses, "
                                          "e.g. 0734-8123456 or 13807340000."))
-    if row["email"]:
-        try:
-            validate_email(row["email"])
-        except ValidationError:
-            error(number, "email", _("Not a valid email address."))
+    if row["email"] and not email_is_valid(row["email"]):
+        error(number, "email", _("Not a valid email address."))
 
     region_code = cell_text(raw.get("region_code")).replace(" ", "")
     row["region_code"] = ""
@@ -324,7 +331,7 @@ def insert(ctx, rows: list[dict[str, Any]]) -> list[int]:
                                       "name_pinyin": pinyin_sort_key(row["name"])} for row in rows], tenant=tenant)
     bulk_insert(OrganizationDomain, [{"organization_id": pk, "domain": domain}
                                      for pk, row in zip(pks, rows, strict=True) for domain in row["domains"]],
-                tenant=tenant)
+                tenant=tenant, returning=False)  # nothing points at these rows: no keys drawn for them
     return pks
 
 

@@ -151,6 +151,22 @@ def test_bulk_insert_returns_ids_in_order_and_fills_defaults(tree_a, in_tenant):
         assert bulk_insert(OrganizationDomain, [], tenant=tenant) == []
 
 
+def test_bulk_insert_escapes_the_one_cell_that_needs_it_and_may_leave_the_keys_to_the_table(tree_a, in_tenant):
+    tenant = tree_a["tenant"]
+    addresses = ["路1号", "", "a\\tb\r\\N", "路4号", "\\"]
+    rows = [{"name": f"组织{i}", "kind": "community_group", "filing_number": f"G{i}", "legal_representative": "张",
+             "region_id": tree_a["community"].pk, "address": address, "contact_person": f"李{i}\t"[:2]}
+            for i, address in enumerate(addresses)]
+    with in_tenant(tenant):
+        pks = bulk_insert(Organization, rows, tenant=tenant)
+        got = dict(Organization.objects.filter(pk__in=pks).values_list("pk", "address"))
+        assert [got[pk] for pk in pks] == addresses  # a backslash-N stays text, never NULL
+        domains = [{"organization_id": pk, "domain": "elderly"} for pk in pks[:3]]
+        bulk_insert(OrganizationDomain, domains, tenant=tenant, returning=False)
+        stored = list(OrganizationDomain.objects.filter(organization_id__in=pks).values_list("pk", "organization_id"))
+        assert sorted(org for _pk, org in stored) == sorted(pks[:3]) and len({pk for pk, _org in stored}) == 3
+
+
 def test_id_ranges():
     assert id_ranges([7, 1, 2, 3, 8, 10]) == [[1, 3], [7, 8], [10, 10]]
     assert id_ranges([]) == []

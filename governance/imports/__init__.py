@@ -26,6 +26,7 @@ from governance.imports.columns import (
     Column,
     cell_text,
     choice_key,
+    email_is_valid,
     is_blank,
 )
 from governance.imports.importer import (
@@ -43,13 +44,13 @@ from governance.imports.importer import (
 
 __all__ = [
     "CHOICE", "DATE", "INT", "MAX_ROWS", "MAX_UPLOAD_BYTES", "MULTI", "RAW", "TEXT", "Column", "ImportContext",
-    "Importer", "RowError", "bulk_insert", "cell_text", "choice_key", "chunks", "get_importer", "importers",
-    "importers_for_user", "is_blank", "register_importer",
+    "Importer", "RowError", "bulk_insert", "cell_text", "choice_key", "chunks", "email_is_valid", "get_importer",
+    "importers", "importers_for_user", "is_blank", "register_importer",
 ]
 
 
-def bulk_insert(model, rows, *, tenant):
+def bulk_insert(model, rows, *, tenant, returning=True):
     """See ``governance.imports.inserting.bulk_insert`` (imported lazily: it needs the database layer)."""
     from governance.imports.inserting import bulk_insert as insert
 
-    return insert(model, rows, tenant=tenant)
+    return insert(model, rows, tenant=tenant, returning=returning)
