@@ -44,3 +44,8 @@ urlpatterns += tender_urlpatterns
 from projects.urls_reports import urlpatterns as report_urlpatterns  # noqa: E402
 
 urlpatterns += report_urlpatterns
+
+# Evaluations: staff list, detail and publication; the organization's published evaluations.
+from projects.urls_evaluations import urlpatterns as evaluation_urlpatterns  # noqa: E402
+
+urlpatterns += evaluation_urlpatterns

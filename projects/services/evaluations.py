@@ -28,6 +28,7 @@ from governance.audit import snapshot as audit_snapshot
 from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none, require_tenant
 from governance.workflows import lock_row, lock_rows
+from projects import notifications_evaluations
 from projects.models import (
     WEIGHT_FIELDS,
     Contract,
@@ -40,10 +41,15 @@ from projects.models import (
     ProgressReport,
     ReportStatus,
 )
-from projects.permissions_evaluations import can_edit_evaluation_settings, can_enter_expert_score
+from projects.permissions_evaluations import (
+    can_edit_evaluation_settings,
+    can_enter_expert_score,
+    can_publish_evaluation,
+)
 from projects.services.evaluation_formula import FORMULA_VERSION, evaluate, snapshot_hash
 from projects.services.evaluation_inputs import Key, snapshots_for
 from projects.services.reports import report_settings_for
+from projects.workflows_evaluations import EVALUATION_WORKFLOW
 
 CHUNK = 2000
 SETTINGS_FIELDS = (*WEIGHT_FIELDS, "band_excellent", "band_good", "band_pass")
@@ -173,6 +179,27 @@ def evaluation_recompute(evaluation: Evaluation) -> dict:
                           and digest == evaluation.input_hash)}
 
 
+# --- publication ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_publish(*, actor, evaluation: Evaluation, note: str = "") -> Evaluation:
+    """Publish a computed evaluation (the buyer's staff): computed → published through the workflow, audited,
+    the organization's members notified on commit. From then on it never changes (the run skips it, this
+    service refuses a second publication and the database trigger refuses any update)."""
+    require_tenant(evaluation.tenant)
+    if not can_publish_evaluation(actor, evaluation):
+        raise ApplicationError(_("You may not publish this evaluation."))
+    lock_row(evaluation, "status")
+    if evaluation.status == EvaluationStatus.PUBLISHED:
+        raise ConflictError(_("This evaluation is already published; a published evaluation cannot change."))
+    EVALUATION_WORKFLOW.transition(obj=evaluation, to=EvaluationStatus.PUBLISHED, actor=actor,
+                                   note=str(note or "")[:2000],
+                                   fields={"published_at": timezone.now(), "published_by": actor_or_none(actor)})
+    notifications_evaluations.evaluation_published(evaluation=evaluation, actor=actor)
+    return evaluation
+
+
 # --- expert and third-party scores ------------------------------------------------------------
 
 
@@ -207,5 +234,5 @@ def expert_score_save(*, actor, contract: Contract, kind: str, assessor: str, sc
     return row
 
 
-__all__ = ["due_evaluations", "evaluation_recompute", "evaluation_settings_for",
+__all__ = ["due_evaluations", "evaluation_publish", "evaluation_recompute", "evaluation_settings_for",
            "evaluation_settings_save", "evaluations_run", "expert_score_save"]
