@@ -172,6 +172,19 @@ def _scoped_inline_class(inline_class: type) -> type:
     return _SCOPED_INLINES[inline_class]
 
 
+class ReadOnlyMixin:
+    """For an admin or an inline of records that only a service writes (shown, never added, changed or deleted)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TenantAdminSite(admin.AdminSite):
     site_header = "社区治理综合管理平台"
     site_title = "社区治理综合管理平台"

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from governance.admin_base import TenantAwareAdmin
+from governance.admin_base import ReadOnlyMixin, TenantAwareAdmin
 from governance.exceptions import ApplicationError
 from governance.pinyin import pinyin_sort_key
 from orgs import services
@@ -19,6 +19,7 @@ from orgs.models import (
     OrganizationDomain,
     OrgChangeRequest,
     OrgMembership,
+    PerformanceRecord,
     RegistrySettings,
     ReportAttachment,
 )
@@ -93,6 +94,18 @@ class MembershipInline(ParentPermissionInline):
         return type(formset.__name__, (formset,), {"request": request})
 
 
+class PerformanceRecordInline(ReadOnlyMixin, admin.TabularInline):
+    """The performance history, read-only: records come from published evaluations, which never change."""
+
+    model = PerformanceRecord
+    extra = 0
+    fields = readonly_fields = ["contract_number", "contract_title", "kind", "period", "score", "band", "satisfaction", "ratings", "published_at"]
+    verbose_name_plural = PerformanceRecord._meta.verbose_name_plural
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(InlineTenantMixin, TenantAwareAdmin):
     def save_formset(self, request, form, formset, change):
@@ -116,8 +129,8 @@ class OrganizationAdmin(InlineTenantMixin, TenantAwareAdmin):
     search_fields = ["name", "uscc", "filing_number", "legal_representative"]
     raw_id_fields = ["region"]
     list_select_related = ["region"]
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [DomainInline, MembershipInline]
+    readonly_fields = ["satisfaction_mean", "satisfaction_ratings", "created_at", "updated_at"]
+    inlines = [DomainInline, MembershipInline, PerformanceRecordInline]
     show_full_result_count = False
 
 
@@ -204,6 +217,17 @@ class CreditRecordAdmin(RefreshesListFlagsMixin, TenantAwareAdmin):
     raw_id_fields = ["organization", "annual_report", "moved_to", "created_by", "removed_by"]
     list_select_related = ["organization"]
     date_hierarchy = "listed_on"
+
+
+@admin.register(PerformanceRecord)
+class PerformanceRecordAdmin(ReadOnlyMixin, TenantAwareAdmin):
+    """Written by orgs.services.performance_record_add when an evaluation is published: read-only here."""
+
+    list_display = ["organization", "contract_number", "kind", "period", "score", "band", "satisfaction", "ratings"]
+    list_filter = ["kind", "band"]
+    search_fields = ["organization__name", "contract_number", "contract_title"]
+    list_select_related = ["organization"]
+    readonly_fields = ["organization", "evaluation_id", "contract_id", *PerformanceRecordInline.fields, "recorded_at"]
 
 
 @admin.register(CreditExitApplication)

@@ -38,5 +38,6 @@ class OrgsConfig(AppConfig):
         registry.register_periodic_task(
             "orgs: grade and credit list-column check", "orgs.check_list_flags",
             crontab={"minute": "10", "hour": "4"},
-            description="Recomputes each organization's grade and credit-list columns and fixes drift (audited).",
+            description="Recomputes each organization's grade and credit-list columns and its resident satisfaction "
+                        "and fixes drift (audited).",
         )

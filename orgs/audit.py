@@ -26,6 +26,8 @@ class OrgsAudit(models.TextChoices):
     ORGANIZATION_EXPORT = "organization.export", _("Export organizations")
     ORGANIZATION_SEED_DEMO = "organization.seed_demo", _("Create demo organizations")
     ORGANIZATION_LIST_FLAGS_FIX = "organization.list_flags_fix", _("Correct organization grade and credit columns")
+    ORGANIZATION_PERFORMANCE = "organization.performance", _("Record a published evaluation on the organization")
+    ORGANIZATION_SATISFACTION_FIXED = "organization.satisfaction_fixed", _("Correct organization resident satisfaction")
     MEMBERSHIP_ADD = "membership.add", _("Add organization user")
     MEMBERSHIP_REMOVE = "membership.remove", _("Remove organization user")
     ORG_MEMBERSHIP_CREATE = "org_membership.create", _("Add organization user")

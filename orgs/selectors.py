@@ -36,6 +36,7 @@ from orgs.models import (
     OrgMembership,
     OrgStatus,
     PartyCoverage,
+    PerformanceRecord,
     ReportStatus,
     ServiceDomain,
 )
@@ -376,6 +377,12 @@ def pending_change_request(*, organization) -> OrgChangeRequest | None:
 
 
 # --- evaluation grades -----------------------------------------------------------------------
+
+
+def performance_records(*, organization: Organization) -> list[PerformanceRecord]:
+    """The organization's published evaluations (performance history), newest first; the caller has already
+    checked access to ``organization``."""
+    return list(PerformanceRecord.objects.filter(organization=organization).order_by("-period", "-id"))
 
 
 def grade_bands(*, tenant) -> dict[str, int]:

@@ -29,11 +29,14 @@ def apply_credit_rules(*, tenant_id: int, today: str | None = None) -> dict:
 @shared_task(base=TenantTask, name="orgs.check_list_flags", autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=5)
 def check_list_flags(*, tenant_id: int) -> dict:
-    """The daily consistency check of the organizations' grade and credit-list columns for one tenant."""
+    """The daily consistency check of the organizations' grade and credit-list columns and of their resident
+    satisfaction (from the performance records) for one tenant."""
     from governance.models import Tenant
-    from orgs.services import organization_flags_check
+    from orgs.services import organization_flags_check, organization_satisfaction_check
 
-    return {"fixed": organization_flags_check(tenant=Tenant.objects.get(pk=tenant_id))}
+    tenant = Tenant.objects.get(pk=tenant_id)
+    return {"fixed": organization_flags_check(tenant=tenant),
+            "satisfaction_fixed": organization_satisfaction_check(tenant=tenant)}
 
 
 @shared_task(base=TenantTask, name="orgs.open_campaign")

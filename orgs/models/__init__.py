@@ -43,6 +43,7 @@ from orgs.models.organizations import (
     PartyCoverage,
     ServiceDomain,
 )
+from orgs.models.performance import PerformanceBand, PerformanceKind, PerformanceRecord
 
 __all__ = [
     "ABNORMAL_REASONS", "DEFAULT_GRADE_BANDS", "GRADE_VALIDITY_YEARS", "KIND_USCC_TYPES",
@@ -51,5 +52,5 @@ __all__ = [
     "FundingSource", "Grade", "GradeBand", "GradeStatus", "InspectionCampaign",
     "OrgChangeRequest", "OrgKind", "OrgMembership", "OrgStatus", "Organization", "OrganizationDomain",
     "PartyCoverage", "ReportAttachment", "ReportStatus", "ServiceDomain",
-    "FilingNumberCounter", "RegistrySettings",
+    "FilingNumberCounter", "RegistrySettings", "PerformanceBand", "PerformanceKind", "PerformanceRecord",
 ]

@@ -114,6 +114,13 @@ class Organization(TenantOwnedModel):
     valid_grade_until = models.DateField(_("valid grade expires"), null=True, blank=True, editable=False)
     on_abnormal_list = models.BooleanField(_("on the abnormal activities list"), default=False, editable=False)
     on_serious_list = models.BooleanField(_("on the serious dishonesty list"), default=False, editable=False)
+    # Residents' satisfaction with the organization's purchased services (seed 003): per contract the latest
+    # published evaluation's satisfaction, averaged weighted by its number of ratings; kept by
+    # orgs.services.performance in the transaction that records a published evaluation.
+    satisfaction_mean = models.DecimalField(_("resident satisfaction (mean)"), max_digits=5, decimal_places=2,
+                                            null=True, blank=True, editable=False)
+    satisfaction_ratings = models.PositiveIntegerField(_("ratings behind the satisfaction"), default=0,
+                                                       editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -61,6 +61,11 @@ from orgs.services.organizations import (
     organization_set_status,
     organization_update,
 )
+from orgs.services.performance import (
+    organization_refresh_satisfaction,
+    organization_satisfaction_check,
+    performance_record_add,
+)
 from orgs.services.portal import PORTAL_DIRECT_FIELDS, PORTAL_KEY_FIELDS, change_request_decide, portal_update
 
 __all__ = [
@@ -77,6 +82,7 @@ __all__ = [
     "grade_bands_set", "membership_add", "membership_check", "membership_remove", "organization_create",
     "organization_flags_check", "organization_refresh_flags", "organization_set_party_coverage",
     "organization_set_status",
+    "organization_refresh_satisfaction", "organization_satisfaction_check", "performance_record_add",
     "organization_update", "portal_update", "report_attachment_add", "serious_latest_listing",
     "serious_removal_check", "unfulfilled_obligations",
 ]

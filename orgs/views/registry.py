@@ -36,11 +36,12 @@ from orgs.models import (
     Organization,
     OrgChangeRequest,
     OrgStatus,
+    PerformanceRecord,
 )
 from orgs.validation import check_org_code, identity_warnings
 from orgs.views.helpers import is_registry_staff, require, service_errors
 
-DETAIL_TABS = ("profile", "reports", "grades", "credit", "history")
+DETAIL_TABS = ("profile", "reports", "grades", "credit", "performance", "history")
 # What templates/orgs/registry/_organization_rows.html shows (grade and credit come as annotations).
 LIST_ROW_FIELDS = ("name", "kind", "uscc", "filing_number", "status", "registered_date", "region__name")
 HISTORY_LIMIT = 100
@@ -157,6 +158,7 @@ def organization_detail(request, pk: int):
             ("reports", _("Annual reports")),
             ("grades", _("Grades")),
             ("credit", _("Credit records")),
+            ("performance", _("Service performance")),
             ("history", _("History")),
         ],
         "can_edit": permissions.can_edit_org(user, organization),
@@ -179,6 +181,9 @@ def organization_detail(request, pk: int):
                        .select_related("moved_to").order_by("-listed_on", "-id"))
         context["active_records"] = [r for r in records if r.removed_on is None]
         context["past_records"] = [r for r in records if r.removed_on is not None]
+    elif tab == "performance":
+        context["performance"] = selectors.performance_records(organization=organization)
+        context["PL"] = model_labels(PerformanceRecord)
     elif tab == "history":
         context["events"] = audit_events_for_object(organization).select_related("content_type")[:HISTORY_LIMIT]
         context["status_changes"] = _status_changes(organization)

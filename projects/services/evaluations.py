@@ -28,6 +28,7 @@ from governance.audit import snapshot as audit_snapshot
 from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none, require_tenant
 from governance.workflows import lock_row, lock_rows
+from orgs import services as orgs_services
 from projects import notifications_evaluations
 from projects.models import (
     WEIGHT_FIELDS,
@@ -185,7 +186,8 @@ def evaluation_recompute(evaluation: Evaluation) -> dict:
 @transaction.atomic
 def evaluation_publish(*, actor, evaluation: Evaluation, note: str = "") -> Evaluation:
     """Publish a computed evaluation (the buyer's staff): computed → published through the workflow, audited,
-    the organization's members notified on commit. From then on it never changes (the run skips it, this
+    recorded on the organization (``orgs.services.performance_record_add``: its performance history and
+    resident satisfaction), the organization's members notified on commit. From then on it never changes (the run skips it, this
     service refuses a second publication and the database trigger refuses any update)."""
     require_tenant(evaluation.tenant)
     if not can_publish_evaluation(actor, evaluation):
@@ -196,6 +198,12 @@ def evaluation_publish(*, actor, evaluation: Evaluation, note: str = "") -> Eval
     EVALUATION_WORKFLOW.transition(obj=evaluation, to=EvaluationStatus.PUBLISHED, actor=actor,
                                    note=str(note or "")[:2000],
                                    fields={"published_at": timezone.now(), "published_by": actor_or_none(actor)})
+    contract = evaluation.contract
+    orgs_services.performance_record_add(
+        actor=actor, organization=contract.organization, evaluation_id=evaluation.pk, contract_id=contract.pk,
+        contract_number=contract.number, contract_title=contract.title, kind=evaluation.kind,
+        period=evaluation.period, score=evaluation.score, band=evaluation.band, satisfaction=evaluation.satisfaction,
+        ratings=evaluation.ratings, published_at=evaluation.published_at)
     notifications_evaluations.evaluation_published(evaluation=evaluation, actor=actor)
     return evaluation
 

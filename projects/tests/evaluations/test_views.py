@@ -106,6 +106,33 @@ def test_publish_through_the_confirmation_page(world, evaluation, client_for, us
     assert "82.34" in portal and "指标完成度" in portal and evaluation.input_hash in portal
 
 
+def test_publication_flows_back_to_the_organization_record(world, evaluation, client_for, users):
+    from orgs.models import Organization, PerformanceRecord
+
+    client_for(world.street).post(f"/projects/evaluations/{evaluation.pk}/publish/")
+    organization = Organization.objects.get(pk=evaluation.contract.organization_id)
+    record = PerformanceRecord.objects.get(organization=organization)
+    assert (record.evaluation_id, record.contract_id, record.contract_number, record.kind, record.period) == (
+        evaluation.pk, evaluation.contract_id, evaluation.contract.number, "midterm", datetime.date(2026, 9, 30))
+    assert (record.score, record.band, record.satisfaction, record.ratings) == (
+        Decimal("82.34"), "good", Decimal("80.00"), 2)
+    # Satisfaction 80 from the 2 paper surveys of May (the only evaluation with ratings).
+    assert (organization.satisfaction_mean, organization.satisfaction_ratings) == (Decimal("80.00"), 2)
+    url = f"/orgs/{organization.pk}/?tab=performance"
+    page = client_for(world.street).get(url).content.decode()
+    assert "服务绩效" in page and evaluation.contract.number in page and "82.34" in page and "80.00" in page
+    assert client_for(users["street2_a"]).get(url).status_code == 404  # outside the jurisdiction
+    assert client_for(users["street_b"]).get(url).status_code == 404  # another tenant
+    # The admin shows the history and the satisfaction read-only.
+    admin = client_for(users["admin_a"])
+    change = admin.get(f"/admin/orgs/organization/{organization.pk}/change/").content.decode()
+    assert evaluation.contract.number in change and "80.00" in change
+    assert admin.get(f"/admin/orgs/performancerecord/{record.pk}/change/").status_code == 200
+    admin.post(f"/admin/orgs/performancerecord/{record.pk}/change/", {"score": "10"})
+    assert admin.get("/admin/orgs/performancerecord/add/").status_code == 403
+    assert PerformanceRecord.objects.get().score == Decimal("82.34")
+
+
 def test_a_published_row_is_frozen_by_the_database(world, evaluation):
     services.evaluation_publish(actor=world.street, evaluation=evaluation)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
