@@ -304,6 +304,9 @@ SPECTACULAR_SETTINGS = {
         "IndicatorKindEnum": "projects.models.IndicatorKind",
         "ReportStatusEnum": "projects.models.reports.ReportStatus",
         "ReportKindEnum": "projects.models.reports.ReportKind",
+        "EvaluationStatusEnum": "projects.models.EvaluationStatus",
+        "EvaluationKindEnum": "projects.models.EvaluationKind",
+        "EvaluationBandEnum": "projects.models.EvaluationBand",
         "OrgKindEnum": "orgs.models.OrgKind",
     },
 }

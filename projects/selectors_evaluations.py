@@ -23,6 +23,10 @@ LIST_FIELDS = ("id", "tenant_id", "contract_id", "kind", "period", "status", "sc
                "contract__region_id", "contract__region__name")
 
 
+EVALUATION_ORDERINGS = ("-period", "period", "-score", "score", "-satisfaction", "satisfaction", "contract__number",
+                        "-contract__number", "-published_at", "published_at")
+
+
 def _filtered(queryset: QuerySet, filters: dict) -> QuerySet:
     queryset = queryset.select_related("contract__organization", "contract__region")
     if q := str(filters.get("q") or "").strip()[:100]:
@@ -36,7 +40,8 @@ def _filtered(queryset: QuerySet, filters: dict) -> QuerySet:
     year = str(filters.get("year") or "")
     if year.isdigit() and len(year) == 4:
         queryset = queryset.filter(period__year=int(year))
-    return queryset.order_by("-period", "-id")
+    ordering = filters.get("ordering")
+    return queryset.order_by(ordering if ordering in EVALUATION_ORDERINGS else "-period", "-id")
 
 
 def evaluation_list(*, user, filters: dict | None = None) -> QuerySet[Evaluation]:

@@ -35,3 +35,8 @@ urlpatterns += tender_urlpatterns
 from projects.api.urls_reports import urlpatterns as report_urlpatterns  # noqa: E402
 
 urlpatterns += report_urlpatterns
+
+# Evaluations: staff list, detail and publication; the organization's published evaluations.
+from projects.api.urls_evaluations import urlpatterns as evaluation_urlpatterns  # noqa: E402
+
+urlpatterns += evaluation_urlpatterns
