@@ -187,3 +187,31 @@ def test_list_api_query_budget(world, users, api_for, query_budget, url):
     query_budget(lambda n: _rows(world, n), lambda: client.get(url), sizes=(3, 20),
                  expected=6 if "portal" in url else 5, rows=lambda response: len(response.json()["results"]))
 
+
+
+def test_evidence_files_download_for_staff_and_the_organization_only(world, signed, users, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = signed.progress_reports.get(sequence=1)
+    org = client_for(world.bidder)
+    org.post(f"/projects/portal/reports/{report.pk}/evidence/",
+             {"file": SimpleUploadedFile("签到表.pdf", b"%PDF-1.4 sign-in sheet")})
+    evidence = report.evidence.get()
+    staff_url = f"/projects/reports/{report.pk}/evidence/{evidence.pk}/"
+    portal_url = f"/projects/portal/reports/{report.pk}/evidence/{evidence.pk}/"
+    assert portal_url in org.get(f"/projects/portal/reports/{report.pk}/").content.decode()
+    assert staff_url in client_for(world.street).get(f"/projects/reports/{report.pk}/").content.decode()
+    for client, url in ((org, portal_url), (client_for(world.street), staff_url),
+                        (client_for(users["community_a"]), staff_url)):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 sign-in sheet"
+        assert "attachment" in response["Content-Disposition"]
+    for user, url in ((users["street2_a"], staff_url), (users["street_b"], staff_url),  # outside, tenant B
+                      (world.other_org_user, portal_url), (world.bidder, staff_url), (world.street, portal_url),
+                      (users["street_b"], portal_url)):
+        assert client_for(user).get(url).status_code == 404, (user, url)
+    # Another report's file through this report's URL, or a file id that does not exist: 404.
+    other = signed.progress_reports.get(sequence=2)
+    assert client_for(world.street).get(f"/projects/reports/{other.pk}/evidence/{evidence.pk}/").status_code == 404
+    assert org.get(f"/projects/portal/reports/{report.pk}/evidence/{evidence.pk + 999}/").status_code == 404

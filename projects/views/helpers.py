@@ -18,6 +18,21 @@ def labels(model) -> dict:
     return {f.name: capfirst(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
+def serve_file(files, pk):
+    """The file row ``pk`` of ``files`` (a queryset already scoped by its parent's access check: a bid's
+    attachments, a report's evidence) as a download; 404 when it is not there. Never served as public media."""
+    from django.http import FileResponse, Http404
+
+    row = files.filter(pk=pk).first()
+    if row is None or not row.file:
+        raise Http404
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=row.name)
+
+
 def program_regions(user):
     """Regions where the user may own a program or keep an expert pool (their subtrees' roots and below)."""
     return _subtree_regions(user, PROGRAM_ROLES)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from governance.selectors import get_object_for_user_or_404
 from governance.views import paginate, querystring_without_page
@@ -18,7 +18,7 @@ from projects import permissions_reports, selectors_reports, selectors_tenders
 from projects.models import ProgressReport, ReportStatus
 from projects.permissions_tenders import can_manage_contract, can_view_tenders, is_org_user
 from projects.services import reports as services
-from projects.views.helpers import labels, require
+from projects.views.helpers import labels, require, serve_file
 from projects.workflows_reports import REPORT_WORKFLOW
 
 EXTRA_EXPENDITURE_ROWS = 3
@@ -49,6 +49,7 @@ def report_detail(request, pk):
     report = selectors_reports.report_get_for_user(user=request.user, pk=pk)
     return render(request, "projects/reports/report_detail.html", {
         "report": report, **selectors_reports.report_detail_rows(report), "L": labels(ProgressReport),
+        "evidence_url": "projects:report-evidence-file",
         "can_review": bool(REPORT_WORKFLOW.allowed_targets(report, request.user)) and not is_org_user(request.user)})
 
 
@@ -124,6 +125,13 @@ def tranche_release(request, pk, tranche_pk):
     return redirect("projects:contract-reports", contract.pk)
 
 
+@login_required
+@require_GET
+def report_evidence_file(request, pk, evidence_pk):
+    """An evidence file of a report the staff user may see (404 otherwise)."""
+    return serve_file(selectors_reports.report_get_for_user(user=request.user, pk=pk).evidence, evidence_pk)
+
+
 # --- the organization portal -----------------------------------------------------------------
 
 
@@ -178,7 +186,15 @@ def portal_report(request, pk):
     expenditure_rows += [{"line": None, "amount": "", "description": ""}] * EXTRA_EXPENDITURE_ROWS
     return render(request, "projects/reports/portal_report.html", {
         "report": report, **rows, "expenditure_rows": expenditure_rows, "errors": errors,
+        "evidence_url": "projects:portal-report-evidence-file",
         "editable": report.status in services.EDITABLE, "L": labels(ProgressReport)})
+
+
+@login_required
+@require_GET
+def portal_report_evidence_file(request, pk, evidence_pk):
+    """An evidence file of the organization's own report (404 for anyone else)."""
+    return serve_file(selectors_reports.my_report_get(user=request.user, pk=pk).evidence, evidence_pk)
 
 
 @login_required

@@ -30,7 +30,7 @@ from projects.forms_tenders import (
 )
 from projects.models import Award, Bid, BidStatus, Tender, TenderStatus
 from projects.services import tenders as services
-from projects.views.helpers import labels, require
+from projects.views.helpers import labels, require, serve_file
 from projects.workflows_tenders import AWARD_WORKFLOW
 
 TENDER_SORTS = {
@@ -247,16 +247,7 @@ def award_cancel(request, pk):
 
 def serve_attachment(bid, attachment_pk):
     """Bid files are streamed only after the bid's access check (never as public media)."""
-    from django.http import FileResponse, Http404
-
-    attachment = bid.attachments.filter(pk=attachment_pk).first()
-    if attachment is None or not attachment.file:
-        raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return serve_file(bid.attachments, attachment_pk)
 
 
 @login_required
