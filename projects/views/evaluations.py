@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, service_errors, sort_queryset
-from governance.workflows import status_history
+from governance.workflows import labelled_history
 from projects import permissions_evaluations as perms
 from projects import selectors_evaluations as selectors
 from projects.forms_evaluations import EvaluationFilterForm, PortalEvaluationFilterForm
@@ -96,7 +96,7 @@ def evaluation_detail(request, pk):
     return render(request, "projects/evaluations/evaluation_detail.html", {
         **_detail_context(evaluation),
         "can_publish": EVALUATION_WORKFLOW.can(evaluation, "published", request.user),
-        "history": status_history(evaluation).select_related("actor")})
+        "history": labelled_history(evaluation)})
 
 
 @login_required

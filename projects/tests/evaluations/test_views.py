@@ -96,6 +96,7 @@ def test_publish_through_the_confirmation_page(world, evaluation, client_for, us
     change = StatusChange.objects.get(workflow="evaluation", object_id=str(evaluation.pk))
     assert (change.from_status, change.to_status, change.note) == ("computed", "published", "经复核")
     assert AuditEvent.objects.filter(action="evaluation.published", object_id=str(evaluation.pk)).count() == 1
+    assert "已计算，待发布 → 已发布 — 经复核" in staff.get(f"/projects/evaluations/{evaluation.pk}/").content.decode()
     note = Notification.objects.get(recipient=world.bidder, kind="projects.evaluation_published")
     assert "82.34" in note.title and note.url == f"/projects/portal/evaluations/{evaluation.pk}/"
     # A second publication is refused with a clear message, nothing changes.
