@@ -15,6 +15,7 @@ from django.utils import timezone
 from governance.exceptions import ApplicationError
 from governance.models import Notification
 from governance.tasks import for_each_tenant
+from orgs.models import Organization, PerformanceRecord
 from projects.models import (
     Evaluation,
     ExpertScore,
@@ -24,6 +25,7 @@ from projects.models import (
     TranchePayment,
 )
 from projects.services import contracts as contract_services
+from projects.services import evaluations as evaluation_services
 from projects.services import reports as report_services
 from projects.tests.factories import BudgetLineFactory
 
@@ -147,6 +149,13 @@ def test_a_year_of_one_contract_gives_the_hand_computed_evaluations(world, djang
     # 98.52 × 25 % + 80 × 30 % + 95.56 × 15 % + 66.67 × 10 % + 87.50 × 20 %
     #   = 24.63 + 24 + 14.334 + 6.667 + 17.5 = 87.131 → 87.13, 良好.
     assert (midterm.score, midterm.band) == (Decimal("87.13"), "good")
+    # The street publishes it: frozen, and on the organization's record (performance history, satisfaction).
+    with on(datetime.date(2027, 10, 12)), django_capture_on_commit_callbacks(execute=True):
+        evaluation_services.evaluation_publish(actor=world.street, evaluation=midterm)
+    organization = Organization.objects.get(pk=contract.organization_id)
+    assert [(r.kind, r.score, r.band) for r in PerformanceRecord.objects.filter(organization=organization)] == [
+        ("midterm", Decimal("87.13"), "good")]
+    assert (organization.satisfaction_mean, organization.satisfaction_ratings) == (Decimal("80.00"), 2)
 
     # November's ratings; the final report on 5 January 2028 (150 people, 46/50, 8,000 for activities); a
     # third-party final assessment of 92; the run of 11 January computes the final evaluation.
@@ -184,6 +193,14 @@ def test_a_year_of_one_contract_gives_the_hand_computed_evaluations(world, djang
     #   = 24.7225 + 26.001 + 12.1695 + 7.5 + 18.4 = 88.793 → 88.79, 良好.
     assert (final.score, final.band) == (Decimal("88.79"), "good")
     assert Evaluation.objects.filter(contract=contract).count() == 2
+    assert Evaluation.objects.get(pk=midterm.pk).input_hash == midterm.input_hash  # published: untouched by the run
+    with on(datetime.date(2028, 1, 12)), django_capture_on_commit_callbacks(execute=True):
+        evaluation_services.evaluation_publish(actor=world.street, evaluation=final)
+    organization.refresh_from_db()
+    # The final evaluation's ratings include the mid-term's: the organization's satisfaction is the final's 86.67
+    # over its 3 ratings, not a mean of both records.
+    assert PerformanceRecord.objects.filter(organization=organization).count() == 2
+    assert (organization.satisfaction_mean, organization.satisfaction_ratings) == (Decimal("86.67"), 3)
 
     # Money: three payments, 21,000 + 28,000 + 21,000 = the contract's 70,000.
     payments = TranchePayment.objects.filter(contract=contract).order_by("date")
