@@ -176,4 +176,4 @@ class ContractAdmin(InlineTenantMixin, TenantAwareAdmin):
 
 
 # Resident satisfaction and progress reports register their admins in their own modules.
-from projects import admin_ratings, admin_reports  # noqa: E402,F401
+from projects import admin_ratings, admin_renewals, admin_reports  # noqa: E402,F401

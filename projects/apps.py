@@ -31,6 +31,9 @@ class ProjectsConfig(AppConfig):
         from projects import navigation_evaluations
 
         navigation_evaluations.register()
+        from projects import navigation_renewals
+
+        navigation_renewals.register()
         registry.register_audit_actions(ProjectsAudit)
         register_importer(EXPERT_IMPORTER)
         registry.register_seeder("projects", seed_for_demo, layer=30,

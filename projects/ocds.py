@@ -123,9 +123,17 @@ def _ref(party: dict) -> dict:
 # --- the release ------------------------------------------------------------------------------------
 
 
+def _tender_without_award(contract: Contract):
+    """A renewal (drawn up without an award) continues the process of the contract it renews."""
+    prior = contract.prior_contract
+    if prior is not None and prior.award_id:
+        return prior.award.tender
+    return contract.application.tenders.order_by("round").first()
+
+
 def _rows(contract: Contract) -> dict:
     """Every child row of the contract in one query per table (none per row)."""
-    tender = contract.award.tender if contract.award_id else getattr(contract.application, "tender", None)
+    tender = contract.award.tender if contract.award_id else _tender_without_award(contract)
     bids = (list(Bid.objects.filter(tender=tender, status__in=TENDERER_STATUSES).select_related("organization")
                  .order_by("submitted_at", "id")) if tender is not None else [])
     return {

@@ -83,7 +83,7 @@ def applications_to_tender(*, user, limit: int = 10) -> list:
     condition = Q()
     for path in paths:
         condition |= Q(program__region__path__startswith=path)
-    return list(Application.objects.filter(condition, status=ApplicationStatus.APPROVED, tender__isnull=True)
+    return list(Application.objects.filter(condition, status=ApplicationStatus.APPROVED, tenders__isnull=True)
                 .exclude(program__kind=ProgramKind.SELF_GOVERNANCE_FUND).select_related("region", "program")
                 .order_by("-program__year", "number")[:limit])
 

@@ -49,3 +49,8 @@ urlpatterns += report_urlpatterns
 from projects.urls_evaluations import urlpatterns as evaluation_urlpatterns  # noqa: E402
 
 urlpatterns += evaluation_urlpatterns
+
+# Renewal reviews.
+from projects.urls_renewals import urlpatterns as renewal_urlpatterns  # noqa: E402
+
+urlpatterns += renewal_urlpatterns

@@ -40,3 +40,8 @@ urlpatterns += report_urlpatterns
 from projects.api.urls_evaluations import urlpatterns as evaluation_urlpatterns  # noqa: E402
 
 urlpatterns += evaluation_urlpatterns
+
+# Renewal reviews.
+from projects.api.urls_renewals import urlpatterns as renewal_urlpatterns  # noqa: E402
+
+urlpatterns += renewal_urlpatterns

@@ -54,6 +54,14 @@ from projects.models.ratings import (  # noqa: F401  (re-exported; resident sati
     RatingResponse,
     RatingSurvey,
 )
+from projects.models.renewals import (  # noqa: F401  (re-exported; renewal reviews)
+    ContractReminder,
+    Recommendation,
+    ReminderKind,
+    RenewalReview,
+    RenewalSettings,
+    RenewalStatus,
+)
 from projects.models.reports import (  # noqa: F401  (re-exported; progress reports and payments)
     IndicatorActual,
     ProgressReport,

@@ -28,10 +28,14 @@ class TenderStatus(models.TextChoices):
 
 
 class Tender(TenantOwnedModel):
-    """A tender for an approved application (one per project); ``ocid`` identifies the OCDS process."""
+    """A tender for an approved application; ``ocid`` identifies the OCDS process.
 
-    application = models.OneToOneField(Application, verbose_name=_("project"), on_delete=models.PROTECT,
-                                       related_name="tender")
+    A project is tendered once (``round`` 1); a renewal review that decides to re-tender opens the next round
+    on the same task book (``projects.services.renewals``), a new OCDS process with its own ``ocid``."""
+
+    application = models.ForeignKey(Application, verbose_name=_("project"), on_delete=models.PROTECT,
+                                    related_name="tenders")
+    round = models.PositiveSmallIntegerField(_("round"), default=1, validators=[MinValueValidator(1)])
     region = models.ForeignKey("governance.Region", verbose_name=_("buyer region"), on_delete=models.PROTECT,
                                related_name="+")
     ocid = models.CharField(_("OCDS id"), max_length=64)
@@ -57,6 +61,7 @@ class Tender(TenantOwnedModel):
         ordering = ["-bid_closes", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "ocid"], name="tender_unique_ocid"),
+            models.UniqueConstraint(fields=["application", "round"], name="tender_unique_round"),
             models.CheckConstraint(condition=Q(budget_amount__gt=0), name="tender_budget_positive"),
             models.CheckConstraint(condition=Q(bid_closes__gt=F("bid_opens")), name="tender_bid_window"),
             models.CheckConstraint(condition=Q(price_weight__gte=0, quality_weight__gte=0)

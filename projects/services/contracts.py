@@ -89,6 +89,19 @@ def renewal_chain(prior: Contract) -> list[Contract]:
     return chain
 
 
+def term_cap_last_day(chain_start: datetime.date) -> datetime.date:
+    """The last day continuous service begun on ``chain_start`` may run to (three years, MoF Order 102)."""
+    return chain_start + relativedelta(months=MAX_CONTINUOUS_TERM_MONTHS) - datetime.timedelta(days=1)
+
+
+def next_term(contract: Contract) -> tuple[datetime.date, datetime.date]:
+    """The term of a renewal of ``contract``: the same length, starting the day after it ends
+    (1 January–31 December 2026 → 1 January–31 December 2027)."""
+    length = relativedelta(contract.end_date + datetime.timedelta(days=1), contract.start_date)
+    start = contract.end_date + datetime.timedelta(days=1)
+    return start, start + length - datetime.timedelta(days=1)
+
+
 def check_term_cap(*, prior_contract: Contract | None, start_date: datetime.date, end_date: datetime.date) -> None:
     """Refuse a renewal that would make the chain of continuous service longer than three years.
 
@@ -103,7 +116,7 @@ def check_term_cap(*, prior_contract: Contract | None, start_date: datetime.date
     chain = renewal_chain(prior_contract)
     first = min(chain, key=lambda c: c.start_date)
     chain_start = min(first.start_date, start_date)
-    last_day = chain_start + relativedelta(months=MAX_CONTINUOUS_TERM_MONTHS) - datetime.timedelta(days=1)
+    last_day = term_cap_last_day(chain_start)
     if end_date > last_day:
         raise ApplicationError(
             _("A renewal may not extend continuous service beyond three years (MoF Order 102): the service began "

@@ -58,6 +58,17 @@ CENT = Decimal("0.01")
 @transaction.atomic
 def tender_open(*, actor, application, **fields) -> Tender:
     """Open an approved project for bids (OCDS tender ``active``); the budget defaults to the approved amount."""
+    return _tender_new(actor=actor, application=application, round_=1, fields=fields)
+
+
+@transaction.atomic
+def tender_reopen(*, actor, application, **fields) -> Tender:
+    """Open the next round of bidding on the same task book (a renewal review's re-tender): a new OCDS process
+    (``ocid`` with the round) once every earlier round is over (complete, unsuccessful or cancelled)."""
+    return _tender_new(actor=actor, application=application, round_=None, fields=fields)
+
+
+def _tender_new(*, actor, application, round_: int | None, fields: dict) -> Tender:
     tenant = require_tenant(application.tenant)
     reject_unknown(fields, TENDER_FIELDS)
     program = application.program
@@ -70,8 +81,15 @@ def tender_open(*, actor, application, **fields) -> Tender:
     if program.decided_by_residents:
         raise ConflictError(_("A community self-governance fund project is decided by the residents' "
                               "consultation, not by a tender."))
-    if Tender.objects.filter(application=application).exists():
+    earlier = list(Tender.objects.filter(application=application).only("round", "status").order_by("round"))
+    if round_ == 1 and earlier:
         raise ConflictError(_("This project already has a tender."))
+    if round_ is None:
+        if not earlier:
+            raise ConflictError(_("This project has no earlier tender to repeat; open its first tender."))
+        if any(t.status in (TenderStatus.PLANNING, TenderStatus.ACTIVE) for t in earlier):
+            raise ConflictError(_("A tender of this project is still open."))
+        round_ = earlier[-1].round + 1
     budget = fields.pop("budget_amount", None) or application.approved_amount
     if budget > application.approved_amount:
         raise ApplicationError(_("The tender budget of %(budget)s yuan exceeds the approved amount of %(approved)s "
@@ -80,18 +98,23 @@ def tender_open(*, actor, application, **fields) -> Tender:
     price_weight = Decimal(fields.pop("price_weight", Decimal("30")))
     quality_weight = Decimal(fields.pop("quality_weight", HUNDRED - price_weight))
     weights_sum_to_100([price_weight, quality_weight], what=_("price and quality weights"))
+    ocid = f"ocds-{tenant.slug}-{application.number}" + (f"-{round_}" if round_ > 1 else "")
     tender = Tender(tenant=tenant, application=application, region=program.region, budget_amount=budget,
-                    ocid=f"ocds-{tenant.slug}-{application.number}", title=fields.pop("title", "") or application.title,
+                    ocid=ocid, round=round_, title=fields.pop("title", "") or application.title,
                     price_weight=price_weight, quality_weight=quality_weight, status=TenderStatus.ACTIVE,
                     created_by=actor_or_none(actor), **fields)
     if tender.bid_opens and tender.bid_closes and tender.bid_closes <= tender.bid_opens:
         raise ValidationError({"bid_closes": [_("Bids must close after they open.")]})
     tender.full_clean()
-    tender.save()
+    try:
+        with transaction.atomic():
+            tender.save()
+    except IntegrityError as exc:  # a parallel opening of the same round
+        raise ConflictError(_("This project already has a tender.")) from exc
     TENDER_WORKFLOW.start(obj=tender, actor=actor)
     audit_record(actor=actor, action="tender.open", obj=tender,
-                 changes=snapshot(tender, ["ocid", "budget_amount", "bid_opens", "bid_closes", "price_weight",
-                                           "quality_weight", "standstill_days"]))
+                 changes=snapshot(tender, ["ocid", "round", "budget_amount", "bid_opens", "bid_closes",
+                                           "price_weight", "quality_weight", "standstill_days"]))
     notifications.tender_opened(tender=tender, actor=actor)
     return tender
 

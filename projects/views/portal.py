@@ -17,7 +17,7 @@ from governance.views import paginate
 from governance.web import service_errors
 from orgs import selectors as org_selectors
 from orgs.permissions import is_org_user
-from projects import selectors_tenders
+from projects import selectors_renewals, selectors_tenders
 from projects.forms_tenders import BidForm, BreakdownFormSet, NoteForm, breakdown_rows
 from projects.models import Bid, BidStatus, Contract
 from projects.services import eligibility_many, program_rules
@@ -158,4 +158,5 @@ def portal_contract(request, pk):
     require(is_org_user(request.user))
     contract = selectors_tenders.my_contract_get(user=request.user, pk=pk)
     return render(request, "projects/portal_contract.html", {
-        "contract": contract, **selectors_tenders.contract_detail_rows(contract), "L": labels(Contract)})
+        "contract": contract, **selectors_tenders.contract_detail_rows(contract), "L": labels(Contract),
+        "renewal": selectors_renewals.my_renewal_for_contract(user=request.user, contract=contract)})

@@ -278,7 +278,7 @@ def test_tender_opened_from_the_list_page(world, users, client_for):
     assert "之和必须为 100" in refused
     form["quality_weight"] = "60"
     assert client.post(url, form).status_code == 302
-    tender = world.application.tender
+    tender = world.application.tenders.get()
     assert tender.price_weight == Decimal("40")
     assert url not in client.get("/projects/tenders/").content.decode()
 
