@@ -99,8 +99,8 @@ def _manage(env, *args) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
-def _request(port: int, method: str, path: str, headers=None, body: bytes | None = None):
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+def _request(port: int, method: str, path: str, headers=None, body: bytes | None = None, timeout: float = 30):
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     conn.request(method, path, body=body, headers=headers or {})
     response = conn.getresponse()
     data = response.read()
@@ -148,44 +148,80 @@ def _wait_ready(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not become ready")
 
 
-def _parse_ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
-def _run_wrk(url: str, headers: dict, duration: int, connections: int) -> dict:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+def _duration_ms(text: str | None) -> float | None:
+    """A wrk duration (``812.00us``, ``1.02s``, ``2.50m``) in ms; None for anything else (``-nan``)."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text or "")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)] if match else None
+
+
+def parse_wrk(out: str) -> dict:
+    """wrk's ``--latency`` report as numbers, never raising on a report that lacks some of them.
+
+    wrk keeps latencies only of responses that came back within ``--timeout``: when every request timed
+    out its latency lines read ``0.00us`` (and ``-nan%``), so p50/p99 are None then, and the timeouts are
+    counted from the "Socket errors" line. Non-2xx/3xx responses are counted as wrk reports them.
+    """
+    def number(pattern: str, cast=float, default=None):
+        match = re.search(pattern, out)
+        return cast(match.group(1)) if match else default
+
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    connect, read, write, timeouts = (int(value) for value in sockets.groups()) if sockets else (0, 0, 0, 0)
+    requests = number(r"(\d+) requests in ", int, 0)
+    latency = {pct: _duration_ms(number(rf"\n\s*{pct}%\s+(\S+)", str)) for pct in (50, 99)}
+    if not latency[99]:  # 0.00us: no response within the timeout was recorded
+        latency = {50: None, 99: None}
+    return {"rps": number(r"Requests/sec:\s+([\d.]+)", float, 0.0), "p50": latency[50], "p99": latency[99],
+            "requests": requests, "non2xx": number(r"Non-2xx or 3xx responses:\s+(\d+)", int, 0),
+            "timeouts": timeouts, "socket_errors": connect + read + write}
+
+
+def _run_wrk(url: str, headers: dict, duration: int, connections: int, timeout: int) -> dict:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", f"--timeout={timeout}s", "--latency"]
     for key, value in headers.items():
         args += ["-H", f"{key}: {value}"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _parse_ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _parse_ms(re.search(r"99%\s+(\S+)", out).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(non2xx.group(1)) if non2xx else 0}
+    done = subprocess.run([*args, url], capture_output=True, text=True, check=False)
+    result = parse_wrk(done.stdout)
+    if done.returncode != 0:
+        result["failure"] = f"wrk exit {done.returncode}: {done.stderr.strip()[:200]}"
+    return result
 
 
-def _run_python(port: int, path: str, headers: dict, duration: int, connections: int) -> dict:
-    """Keep-alive clients in threads, bounded in time; used when wrk is not installed."""
+def _run_python(port: int, path: str, headers: dict, duration: int, connections: int, timeout: int) -> dict:
+    """Keep-alive clients in threads, bounded in time; used when wrk is not installed. Like wrk, a request
+    that takes longer than ``timeout`` counts as a timeout (the connection is opened again), not a latency."""
     latencies: list[float] = []
-    errors = [0]
+    counts = {"non2xx": 0, "timeouts": 0, "socket_errors": 0}
     lock = threading.Lock()
     stop_at = time.monotonic() + duration
 
     def client():
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        local, bad = [], 0
+        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        local, mine = [], dict.fromkeys(counts, 0)
         while time.monotonic() < stop_at:
             start = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            local.append((time.perf_counter() - start) * 1000)
-            bad += response.status >= 400
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except TimeoutError:
+                mine["timeouts"] += 1
+            except (OSError, http.client.HTTPException):
+                mine["socket_errors"] += 1
+            else:
+                local.append((time.perf_counter() - start) * 1000)
+                mine["non2xx"] += not 200 <= response.status < 400
+                continue
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
         conn.close()
         with lock:
             latencies.extend(local)
-            errors[0] += bad
+            for key, value in mine.items():
+                counts[key] += value
 
     threads = [threading.Thread(target=client) for _ in range(connections)]
     for thread in threads:
@@ -193,8 +229,9 @@ def _run_python(port: int, path: str, headers: dict, duration: int, connections:
     for thread in threads:
         thread.join()
     latencies.sort()
-    return {"rps": len(latencies) / duration, "p50": statistics.median(latencies),
-            "p99": latencies[int(len(latencies) * 0.99) - 1], "errors": errors[0]}
+    return {"rps": len(latencies) / duration, "p50": statistics.median(latencies) if latencies else None,
+            "p99": latencies[max(int(len(latencies) * 0.99) - 1, 0)] if latencies else None,
+            "requests": len(latencies) + counts["timeouts"], **counts}
 
 
 def main() -> None:
@@ -202,6 +239,8 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=5000, help="organizations in the Hengyang tenant")
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--timeout", type=int, default=30,
+                        help="seconds after which a request counts as a timeout (wrk --timeout), not a latency")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8097)
     parser.add_argument("--db", default="gov_bench_http")
@@ -239,28 +278,60 @@ def main() -> None:
         rows = []
         for path, kind in [*API_ENDPOINTS, *HTML_ENDPOINTS]:
             headers = auth[kind]
-            status = _request(args.port, "GET", path, headers)[0]
+            try:  # one request first: a page that fails is reported as failed, the others still run
+                status = _request(args.port, "GET", path, headers, timeout=args.timeout)[0]
+            except (OSError, http.client.HTTPException) as error:
+                status = type(error).__name__
             if status != 200:
-                raise SystemExit(f"{path}: HTTP {status}")
+                rows.append((path, {"failure": f"first request: {status}"}))
+                print(f"    {path}: first request {status}, not measured", flush=True)
+                continue
             if use_wrk:
-                result = _run_wrk(f"http://{HOST}:{args.port}{path}", headers, args.duration, args.connections)
+                result = _run_wrk(f"http://{HOST}:{args.port}{path}", headers, args.duration, args.connections,
+                                  args.timeout)
             else:
-                result = _run_python(args.port, path, headers, args.duration, args.connections)
+                result = _run_python(args.port, path, headers, args.duration, args.connections, args.timeout)
             rows.append((path, result))
-            print(f"    {path}: {result['rps']:.1f} req/s", flush=True)
+            print(f"    {path}: {result['rps']:.1f} req/s" + "".join(
+                f", {result[key]} {label}" for key, label in _PROBLEMS if result.get(key)), flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         if not args.keep:
             _drop_database(args.db)
-    base = rows[0][1]
     print(f"\n{args.orgs:,} organizations, gunicorn -w {args.workers}, {args.connections} connections, "
-          f"{args.duration} s each, {'wrk' if use_wrk else 'Python client'}, user {args.user}\n")
-    print("| endpoint | req/s | p50 ms | p99 ms | ratio to /healthz | p99 / p99 of /healthz | errors |")
-    print("|---|---|---|---|---|---|---|")
+          f"{args.duration} s each, timeout {args.timeout} s, {'wrk' if use_wrk else 'Python client'}, "
+          f"user {args.user}, load average {os.getloadavg()[0]:.1f}\n")
+    print(format_table(rows))
+
+
+_PROBLEMS = (("non2xx", "non-2xx/3xx"), ("timeouts", "timeouts"), ("socket_errors", "socket errors"))
+
+
+def format_table(rows: list[tuple[str, dict]]) -> str:
+    """The Markdown table; a figure wrk could not give (every request timed out, the page failed) is "—"."""
+    base = dict(rows[0][1]) if rows else {}
+
+    def ms(value):
+        return "—" if value is None else f"{value:.1f}"
+
+    def ratio(value, reference):
+        return "—" if not value or not reference else f"{value / reference:.2f}"
+
+    lines = ["| endpoint | req/s | p50 ms | p99 ms | ratio to /healthz | p99 / p99 of /healthz | problems |",
+             "|---|---|---|---|---|---|---|"]
     for path, result in rows:
-        print(f"| `{path}` | {result['rps']:.1f} | {result['p50']:.1f} | {result['p99']:.1f} | "
-              f"{result['rps'] / base['rps']:.2f} | {result['p99'] / base['p99']:.2f} | {result['errors']} |")
+        if "rps" not in result:
+            lines.append(f"| `{path}` | — | — | — | — | — | {result['failure']} |")
+            continue
+        problems = [f"{result[key]} {label}" for key, label in _PROBLEMS if result.get(key)]
+        problems += [result["failure"]] if result.get("failure") else []
+        if result["p99"] is None:
+            problems.append(f"no latency: {result.get('requests', 0)} requests, none answered within the timeout")
+        lines.append(f"| `{path}` | {result['rps']:.1f} | {ms(result['p50'])} | {ms(result['p99'])} | "
+                     f"{ratio(result['rps'], base.get('rps'))} | {ratio(result['p99'], base.get('p99'))} | "
+                     f"{', '.join(problems) or 'none'} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
