@@ -30,6 +30,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the platform's default language (Simplified Chinese). A request in English (the
+    locale middleware activates the request's language and leaves it active in the thread) must not make a
+    later test in the same worker see English messages."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Tests run tasks in-process even when REDIS_URL points at a real broker."""
     from governance.celery import app
