@@ -1,7 +1,9 @@
 """Issue 10's year, day by day on a test clock (time-machine): a contract signed in December 2026 runs through
 2027. The first quarterly report is returned, corrected and approved; residents rate the service; tranches are
 released only when their milestone is accepted; the daily report run marks a late report and reminds; the beat
-fan-out computes the mid-term and the final evaluation; every figure below is computed by hand in the comments."""
+fan-out computes the mid-term and the final evaluation, both are published onto the organization's record, and
+the renewal scan recommends re-tendering before the final evaluation and renewing after it; staff renew. Every
+figure below is computed by hand in the comments."""
 
 from __future__ import annotations
 
@@ -21,11 +23,13 @@ from projects.models import (
     ExpertScore,
     PaymentTranche,
     ProgressReport,
+    RenewalReview,
     ReportStatus,
     TranchePayment,
 )
 from projects.services import contracts as contract_services
 from projects.services import evaluations as evaluation_services
+from projects.services import renewals as renewal_services
 from projects.services import reports as report_services
 from projects.tests.factories import BudgetLineFactory
 
@@ -159,6 +163,15 @@ def test_a_year_of_one_contract_gives_the_hand_computed_evaluations(world, djang
 
     # November's ratings; the final report on 5 January 2028 (150 people, 46/50, 8,000 for activities); a
     # third-party final assessment of 92; the run of 11 January computes the final evaluation.
+    # 15 November: the contract ends within the renewal window (60 days); beat's scan opens its renewal review.
+    # No final evaluation yet: re-tender, for that reason (the 3-year cap and the organization's record pass).
+    with on(datetime.date(2027, 11, 15)):
+        for_each_tenant("projects.renewals_scan")
+        for_each_tenant("projects.renewals_scan")  # idempotent
+    review = RenewalReview.objects.get(contract=contract)
+    assert review.status == "pending" and review.recommendation == "retender"
+    assert {r["code"]: r["ok"] for r in review.reasons} == {
+        "no_final_evaluation": False, "term_cap": True, "credit": True, "organization_status": True}
     with on(datetime.date(2027, 11, 2)):
         from projects.services import ratings as rating_services
 
@@ -201,6 +214,26 @@ def test_a_year_of_one_contract_gives_the_hand_computed_evaluations(world, djang
     # over its 3 ratings, not a mean of both records.
     assert PerformanceRecord.objects.filter(organization=organization).count() == 2
     assert (organization.satisfaction_mean, organization.satisfaction_ratings) == (Decimal("86.67"), 3)
+
+    # The next daily scan sees the final evaluation (良好): renew. Staff renew; the next contract follows on,
+    # linked to this one, with the task book and the tranches copied.
+    with on(datetime.date(2028, 1, 13)):
+        for_each_tenant("projects.renewals_scan")
+        review.refresh_from_db()
+        assert review.recommendation == "renew" and review.evaluation_id == final.pk
+        assert {r["code"]: r["ok"] for r in review.reasons} == {
+            "band": True, "term_cap": True, "credit": True, "organization_status": True}
+        with django_capture_on_commit_callbacks(execute=True):
+            renewal_services.renewal_decide(actor=world.street, review=review, decision="renewed")
+    review.refresh_from_db()
+    following = review.next_contract
+    assert (following.prior_contract_id, following.start_date, following.end_date, following.amount) == (
+        contract.pk, datetime.date(2028, 1, 1), datetime.date(2028, 12, 31), contract.amount)
+    assert [(i.name, i.target, i.weight) for i in following.indicators.order_by("position", "id")] == [
+        (i.name, i.target, i.weight) for i in contract.indicators.order_by("position", "id")]
+    assert [(t.sequence, t.percentage, t.trigger) for t in following.tranches.order_by("sequence")] == [
+        (t.sequence, t.percentage, t.trigger) for t in contract.tranches.order_by("sequence")]
+    assert Notification.objects.filter(recipient=world.bidder, object_id=str(review.pk)).exists()
 
     # Money: three payments, 21,000 + 28,000 + 21,000 = the contract's 70,000.
     payments = TranchePayment.objects.filter(contract=contract).order_by("date")
