@@ -129,7 +129,9 @@ class ContractEvaluationDetailSerializer(ContractEvaluationSerializer):
 
 
 class EvaluationPublishInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    # Required (may be empty): a POST body is required on this API (governance.api.schema), so a request
+    # without one is refused rather than publishing by accident.
+    note = serializers.CharField(allow_blank=True, max_length=2000, label=_("Note"))
 
 
 def _detail(evaluation: Evaluation) -> dict:

@@ -113,7 +113,7 @@ def test_check_task_is_registered_per_tenant_and_runs(tree_a, org):
         Organization.objects.filter(pk=org.pk).update(valid_grade="3A")
     from orgs.tasks import check_list_flags
 
-    assert check_list_flags.delay(tenant_id=tree_a["tenant"].pk).get() == {"fixed": 1}
+    assert check_list_flags.delay(tenant_id=tree_a["tenant"].pk).get() == {"fixed": 1, "satisfaction_fixed": 0}
     assert flags(org)[0] == ""
 
 

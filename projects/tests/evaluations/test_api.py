@@ -53,12 +53,15 @@ def test_api_is_scoped(world, evaluation, users, api_for):
 
 def test_publish_then_refused_and_visible_to_the_organization(world, evaluation, users, api_for):
     staff = api_for(world.street)
-    assert api_for(users["community_a"]).post(f"{BASE}{evaluation.pk}/publish/", {}).status_code == 400
+    refused = api_for(users["community_a"]).post(f"{BASE}{evaluation.pk}/publish/", {"note": ""}, format="json")
+    assert refused.status_code == 400 and "无权发布" in refused.json()["message"]
+    missing = staff.post(f"{BASE}{evaluation.pk}/publish/")  # no body: refused, not published by accident
+    assert missing.status_code == 400 and "note" in str(missing.json()["extra"])
     assert staff.post(f"{BASE}{evaluation.pk}/publish/", {"note": "x" * 2001}, format="json").status_code == 400
     assert Evaluation.objects.get().status == EvaluationStatus.COMPUTED
     response = staff.post(f"{BASE}{evaluation.pk}/publish/", {"note": "经复核"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "published"
-    again = staff.post(f"{BASE}{evaluation.pk}/publish/", {}, format="json")
+    again = staff.post(f"{BASE}{evaluation.pk}/publish/", {"note": ""}, format="json")
     assert again.status_code == 409 and "该评估已发布" in again.json()["message"]
     org = api_for(world.bidder)
     assert org.get(PORTAL).json()["results"][0]["id"] == evaluation.pk
