@@ -11,12 +11,14 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from governance import checks, role_cache  # noqa: F401  (checks: registers system checks)
+        from governance.api import token_cache
         from governance.periodic import sync_periodic_tasks
         from governance.sessions import mark_activity
         from governance.tenancy import ensure_row_level_security
 
         self._plug_into_registry()
         role_cache.connect()
+        token_cache.connect()
         user_logged_in.connect(mark_activity, dispatch_uid="governance.sessions.mark_activity")
 
         def _after_migrate(sender, using="default", **kwargs):

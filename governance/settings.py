@@ -243,6 +243,10 @@ MAX_QUERY_STRING_LENGTH = 16 * 1024
 API_TOKEN_EXPIRY_DAYS = int(os.environ.get("API_TOKEN_EXPIRY_DAYS", "30"))
 # A user's active tokens beyond this number revoke the oldest (each token request makes a new token).
 API_TOKEN_MAX_ACTIVE = int(os.environ.get("API_TOKEN_MAX_ACTIVE", "20"))
+# Seconds a token's row (with its user and tenant) stays in the cache (governance.api.token_cache); revoking
+# the token or changing the user or tenant drops it at once. 0 looks it up on every request; production
+# without Redis sets 0, like ROLE_CACHE_SECONDS.
+API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "60"))
 REST_FRAMEWORK = {
     # Token first: DRF answers with the first class's challenge, so a missing or bad token is a 401
     # (re-authenticate) rather than a 403; browser sessions still authenticate when no token is sent.

@@ -28,7 +28,9 @@ validate_key_settings(SENSITIVE_FIELD_KEYS, SENSITIVE_HASH_KEY)  # noqa: F405
 
 DEBUG = False
 if not REDIS_URL:  # noqa: F405
-    ROLE_CACHE_SECONDS = 0  # each worker's cache is its own: a revoked role must not live on in another one
+    # Each worker's cache is its own: a revoked role or token must not live on in another one.
+    ROLE_CACHE_SECONDS = 0
+    API_TOKEN_CACHE_SECONDS = 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

@@ -95,19 +95,44 @@ def _apply_db_settings(tenant) -> None:
 
 
 @contextmanager
+def _db_settings_before_first_query(tenant) -> Iterator[None]:
+    """Send the ``set_config()`` just before the block's first statement, not at its start.
+
+    A block that runs no query (``/api/v1/me/`` with the token and the roles in the cache) then costs no round
+    trip at all: psycopg sends BEGIN with the first statement, and a commit with none sent is a no-op. The
+    first statement of any kind, a savepoint included, comes after the settings.
+    """
+    applied = False
+
+    def before_first(execute, sql, params, many, context):
+        nonlocal applied
+        if not applied:
+            applied = True
+            _apply_db_settings(tenant)  # its own statement passes through here with ``applied`` set
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(before_first):
+        yield
+
+
+@contextmanager
 def _activate(tenant) -> Iterator:
     previous = _current_tenant.get()
     token = _current_tenant.set(tenant)
     outermost = not connection.in_atomic_block
     try:
         with transaction.atomic():
-            _apply_db_settings(tenant)
-            yield tenant
-            # Leaving normally: restore the outer scope for the rest of the transaction. On an
-            # exception the savepoint rollback undoes the set_config() above by itself, and when this
-            # block is the whole transaction (a request) its commit ends the local settings: no query.
-            if not outermost:
-                _apply_db_settings(previous)
+            if outermost and connection.vendor == "postgresql":
+                # The whole transaction (a request, a task): its commit ends the local settings.
+                with _db_settings_before_first_query(tenant):
+                    yield tenant
+            else:
+                _apply_db_settings(tenant)
+                yield tenant
+                # Leaving normally: restore the outer scope for the rest of the transaction. On an
+                # exception the savepoint rollback undoes the set_config() above by itself.
+                if not outermost:
+                    _apply_db_settings(previous)
     finally:
         _current_tenant.reset(token)
 

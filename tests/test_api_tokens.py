@@ -4,6 +4,7 @@ import datetime
 import importlib
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -52,9 +53,9 @@ def test_obtained_token_works_and_expires_after_the_configured_days(users, setti
     assert set(data) == {"token", "name", "expires_at"} and data["name"] == "报表同步"
     token = ApiToken.objects.get(digest=token_digest(data["token"]))
     assert before + datetime.timedelta(days=7) <= token.expires_at <= timezone.now() + datetime.timedelta(days=7)
-    assert _me(data["token"]).json()["username"] == "street_a"
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
-    response = _me(data["token"])
+    assert _me(data["token"]).json()["username"] == "street_a"  # now the token's row is in the cache too
+    with time_machine.travel(token.expires_at + datetime.timedelta(seconds=1)):
+        response = _me(data["token"])
     assert response.status_code == 401 and "过期" in response.json()["message"]
 
 
@@ -171,3 +172,98 @@ def test_migration_moves_old_clear_text_keys_as_hashes(users):
     assert "authtoken_token" not in connection.introspection.table_names()
     assert ApiToken.objects.get(digest=token_digest(old_key)).user_id == users["street_a"].pk
     assert _me(old_key).json()["username"] == "street_a"
+
+
+# --- the token cache (governance.api.token_cache, issue 8) -----------------------------------
+
+
+def _token_queries(key) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert _me(key).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if "governance_apitoken" in q["sql"]]
+
+
+def test_a_token_is_read_from_the_cache_after_its_first_request(users):
+    key = _obtain("street_a")["token"]
+    assert len(_token_queries(key)) == 1
+    assert _token_queries(key) == []
+
+
+def test_the_cache_holds_neither_the_key_nor_the_password_hash(users):
+    from django.core.cache import cache
+
+    from governance.api import token_cache
+
+    key = _obtain("street_a")["token"]
+    _me(key)
+    entry = cache.get(token_cache._key(token_digest(key)))
+    assert entry is not None
+    flat = str(entry)
+    assert key not in flat and users["street_a"].password not in flat and "street_a" in flat
+
+
+def test_a_revoked_token_is_refused_at_once(users, client_for):
+    token, key = services.api_token_create(actor=None, user=users["street_a"], name="脚本")
+    _me(key), _me(key)  # cached
+    services.api_token_revoke(actor=users["street_a"], token=token)
+    response = _me(key)
+    assert response.status_code == 401 and "吊销" in response.json()["message"]
+
+
+def test_a_deleted_token_is_refused_at_once(users):
+    token, key = services.api_token_create(actor=None, user=users["street_a"], name="脚本")
+    _me(key)
+    token.delete()
+    assert _me(key).status_code == 401
+
+
+def test_a_deactivated_user_is_refused_at_once(users):
+    _token, key = services.api_token_create(actor=None, user=users["street_a"], name="脚本")
+    _me(key)
+    user = users["street_a"]
+    user.is_active = False
+    user.save()  # as the admin's user form does
+    response = _me(key)
+    assert response.status_code == 401 and response.json()["message"] == "用户已停用或已删除。"
+
+
+def test_a_deactivated_tenant_is_refused_at_once(users, tree_a):
+    _token, key = services.api_token_create(actor=None, user=users["street_a"], name="脚本")
+    _me(key)
+    tenant = tree_a["tenant"]
+    tenant.is_active = False
+    tenant.save(update_fields=["is_active"])
+    assert _me(key).status_code == 401
+
+
+def test_a_renamed_user_is_seen_at_once_and_a_sign_in_keeps_the_entry(users):
+    _token, key = services.api_token_create(actor=None, user=users["street_a"], name="脚本")
+    _me(key)
+    user = users["street_a"]
+    user.display_name = "王街道"
+    user.save(update_fields=["display_name"])
+    assert _me(key).json()["display_name"] == "王街道"
+    user.save(update_fields=["last_login"])  # what a sign-in writes: the entry stays
+    assert _token_queries(key) == []
+
+
+def test_a_role_change_applies_at_once_to_a_cached_token(users, tree_a):
+    _token, key = services.api_token_create(actor=None, user=users["street_a"], name="脚本")
+    community2 = f"/api/v1/regions/{tree_a['community2'].pk}/"
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(community2).status_code == 404
+    assert _token_queries(key) == []  # the token is cached from here on
+    with tenant_context(tree_a["tenant"]):
+        assignment = services.role_assign(actor=users["admin_a"], user=users["street_a"],
+                                          region=tree_a["street2"], role="street_staff")
+    assert client.get(community2).status_code == 200
+    with tenant_context(tree_a["tenant"]):
+        services.role_revoke(actor=users["admin_a"], assignment=assignment)
+    assert client.get(community2).status_code == 404
+
+
+def test_without_a_token_cache_every_request_reads_the_token(users, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    key = _obtain("street_a")["token"]
+    _me(key)
+    assert len(_token_queries(key)) == 1

@@ -231,6 +231,45 @@ def test_http_requests_run_inside_the_users_tenant(users, tree_a, client_for):
     assert _region_count_raw() == 0
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_scope_setting_comes_before_the_first_statement_even_a_savepoint(tree_a, tree_b):
+    from django.test.utils import CaptureQueriesContext
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+    a = tree_a["tenant"]
+    with CaptureQueriesContext(connection) as idle, tenant_context(a):
+        # The server was sent nothing: no set_config(), and psycopg sends BEGIN only with a first statement.
+        assert connection.connection.info.transaction_status == TRANSACTION_STATUS_IDLE
+    # Django logs its BEGIN/COMMIT bookkeeping; a commit with no transaction open is a no-op in psycopg.
+    assert [q["sql"] for q in idle.captured_queries] in ([], ["BEGIN", "COMMIT"])
+    with tenant_context(a):
+        with transaction.atomic():  # the first statement is the SAVEPOINT
+            assert _region_tenants_raw() == {a.pk}
+        with pytest.raises(ValueError), transaction.atomic():
+            raise ValueError("rolled back to the savepoint, the setting stays")
+        assert _region_tenants_raw() == {a.pk}
+    assert _region_count_raw() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_warm_token_request_sends_no_statement(users, tree_a, api_for):
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(users["street_a"])
+    assert api.get("/api/v1/me/").status_code == 200  # token row and roles now in the cache
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.get("/api/v1/me/")
+    assert response.status_code == 200 and response.json()["username"] == "street_a"
+    assert [q["sql"] for q in ctx.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")] == []
+    # The next list request of the same token still runs in its tenant (the setting precedes its first query).
+    regions = api.get("/api/v1/regions/?page_size=200").json()["results"]
+    with tenant_context(tree_a["tenant"]):
+        ids_a = set(Region.objects.values_list("id", flat=True))
+    assert regions and {row["id"] for row in regions} <= ids_a
+
+
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL: runs in the PostgreSQL + Redis pass")
 def test_redis_cache_and_celery_broker():
     from django.core.cache import caches

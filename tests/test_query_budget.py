@@ -68,7 +68,7 @@ def test_region_detail_children_query_count_is_exact(users, tree_a, client_for, 
 
 
 @pytest.mark.parametrize("page_size", [20, 50])
-@pytest.mark.parametrize(("username", "expected"), [("admin_a", 5), ("street_a", 5)])
+@pytest.mark.parametrize(("username", "expected"), [("admin_a", 4), ("street_a", 4)])
 def test_region_list_api_query_count_is_exact(users, tree_a, api_for, query_budget, page_size, username, expected):
     client = api_for(users[username])
     query_budget(_communities(tree_a),

@@ -18,5 +18,5 @@ def test_filing_list_api_has_no_query_per_row(tree_a, users, api_for, query_budg
                 OrganizationDomain.objects.create(tenant=tree_a["tenant"], organization=filing.organization,
                                                   domain=ServiceDomain.ELDERLY)
 
-    query_budget(make_rows, lambda: client.get("/api/v1/filings/?page_size=50"), sizes=(2, 12), expected=6,
+    query_budget(make_rows, lambda: client.get("/api/v1/filings/?page_size=50"), sizes=(2, 12), expected=5,
                  rows=lambda response: len(response.json()["results"]))

@@ -88,7 +88,7 @@ def test_list_apis_query_counts_do_not_grow(api_for, users, tree_a, query_budget
     makers = row_makers(tree_a)
     rows = lambda r: len(r.json()["results"])  # noqa: E731
     for kind in ("applications", "programs", "experts"):
-        query_budget(makers[kind], lambda kind=kind: client.get(f"{BASE}/{kind}/"), expected=5, rows=rows,
+        query_budget(makers[kind], lambda kind=kind: client.get(f"{BASE}/{kind}/"), expected=4, rows=rows,
                      warm=True)
 
 

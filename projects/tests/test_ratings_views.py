@@ -326,7 +326,7 @@ def test_survey_list_query_count(tree_a, users, client_for, query_budget):
 
 def test_survey_list_api_query_count(tree_a, users, api_for, query_budget):
     api = api_for(users["street_a"])
-    query_budget(_surveys(tree_a, users), lambda: api.get("/api/v1/projects/ratings/"), expected=5,
+    query_budget(_surveys(tree_a, users), lambda: api.get("/api/v1/projects/ratings/"), expected=4,
                  rows=lambda r: len(r.json()["results"]))
 
 
@@ -346,7 +346,7 @@ def test_code_list_query_count(tree_a, users, survey, client_for, query_budget):
 def test_code_list_api_query_count(tree_a, users, survey, api_for, query_budget):
     api = api_for(users["community_a"])
     query_budget(_codes(tree_a, users, survey), lambda: api.get(f"/api/v1/projects/ratings/{survey.pk}/codes/"),
-                 expected=6, rows=lambda r: len(r.json()["results"]))
+                 expected=5, rows=lambda r: len(r.json()["results"]))
 
 
 def test_contract_page_links_to_its_satisfaction_page(users, contract, client_for):

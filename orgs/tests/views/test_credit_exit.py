@@ -179,5 +179,5 @@ def test_api_list_query_budget(tree_a, users, api_for, member_org, query_budget)
         forget_memberships(users["org_a"])
 
     # The organization (with its domains), then the page: count and rows.
-    query_budget(make_rows, lambda: api.get(url), expected=7, rows=lambda response: len(response.json()["results"]))
+    query_budget(make_rows, lambda: api.get(url), expected=6, rows=lambda response: len(response.json()["results"]))
 

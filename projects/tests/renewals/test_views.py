@@ -150,7 +150,7 @@ def test_list_page_query_budget(world, client_for, query_budget):
 
 def test_list_api_query_budget(world, api_for, query_budget):
     api = api_for(world.street)
-    query_budget(lambda n: _reviews(world, n), lambda: api.get(API + "?page_size=50"), sizes=(3, 25), expected=5,
+    query_budget(lambda n: _reviews(world, n), lambda: api.get(API + "?page_size=50"), sizes=(3, 25), expected=4,
                  rows=lambda response: len(response.json()["results"]))
 
 
