@@ -83,10 +83,38 @@ class SelectorFilterBackend(StrictFilterBackend):
 
     @staticmethod
     def cleaned_filters(request, filterset_class) -> dict:
-        filterset = filterset_class(data=request.query_params, queryset=filterset_class._meta.model.objects.none(),
-                                    request=request)
-        validated_filterset(filterset)
-        return {key: value for key, value in filterset.form.cleaned_data.items() if value not in (None, "", [])}
+        """The validated, non-empty filter values of the request (400 on invalid ones)."""
+        cached = _static_form(filterset_class)
+        if cached is None:  # a filter whose choices depend on the request: built per request
+            filterset = filterset_class(data=request.query_params, queryset=filterset_class._meta.model.objects.none(),
+                                        request=request)
+            form = validated_filterset(filterset).form
+        else:
+            form_class, blank_refused = cached
+            data = request.query_params
+            errors = {name: [_("This parameter may not be empty.")]
+                      for name, value in data.items() if value == "" and name in blank_refused}
+            form = form_class(data)
+            if not form.is_valid():
+                errors.update(form.errors)
+            if errors:
+                raise ValidationError(errors)
+        return {key: value for key, value in form.cleaned_data.items() if value not in (None, "", [])}
+
+
+# Per process: the form class of a FilterSet whose fields do not depend on the request, and the names that refuse
+# "". django-filter builds both (a deep copy of every filter, a new form class) for each request otherwise.
+_STATIC_FORMS: dict[type, tuple[type, frozenset[str]] | None] = {}
+
+
+def _static_form(filterset_class):
+    if filterset_class not in _STATIC_FORMS:
+        filterset = filterset_class(queryset=filterset_class._meta.model.objects.none())
+        dynamic = any(isinstance(f, django_filters.filters.QuerySetRequestMixin) or callable(f.extra.get("choices"))
+                      for f in filterset.filters.values())
+        _STATIC_FORMS[filterset_class] = None if dynamic else (filterset.get_form_class(), frozenset(
+            name for name, f in filterset.filters.items() if not isinstance(f, django_filters.CharFilter)))
+    return _STATIC_FORMS[filterset_class]
 
 
 class StrictOrderingFilter(OrderingFilter):

@@ -16,6 +16,11 @@ was most of a list page's time. A list API instead declares the columns it reads
 The envelope (``count``/``next``/``previous``/``results``) and the pagination parameters do not change; a test
 compares the API's results with the serializer's output for the same objects (``orgs/tests/test_api_lists.py``),
 so the two cannot drift. Query budget: the count, the page, plus one query per to-many column (e.g. domains).
+
+**Cursor pages** (``?cursor=``, empty for the first page): the same filters, rows in ``cursor_ordering`` (unique,
+non-null columns; default: id) read past the last row of the previous page, and no count at all, so a page
+costs the same on the first page and the thousandth, whatever the tenant's size. The response is
+``{"next": url or null, "results": [...]}``; ``next`` carries the signed position of the page's last row.
 """
 
 from __future__ import annotations
@@ -23,25 +28,84 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core import signing
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from governance.api.pagination import CursorOrPagePagination
+
+CURSOR_PARAM = "cursor"
+
+
+def _after(ordering: tuple[str, ...], values: list) -> Q:
+    """Rows after ``values`` in ``ordering`` (keyset): (a > x) or (a = x and b > y) or ..., "-" reversing a term."""
+    condition = Q()
+    equal: dict = {}
+    for term, value in zip(ordering, values, strict=True):
+        name = term.lstrip("-")
+        condition |= Q(**equal, **{f"{name}__{'lt' if term.startswith('-') else 'gt'}": value})
+        equal[name] = value
+    return condition
+
+
+def _position(value):
+    return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
 
 
 class FastListMixin:
     """For a ``generics.ListAPIView``: ``list_values`` columns of the page's rows, ``list_rows`` builds the output."""
 
     list_values: tuple[str, ...] = ()
+    # Keyset of the ``?cursor=`` pages: columns that are unique together and never null, "-" for descending.
+    cursor_ordering: tuple[str, ...] = ("id",)
+    pagination_class = CursorOrPagePagination
 
     def list_rows(self, rows: list[dict]) -> list[dict]:
         raise NotImplementedError
 
     def list(self, request, *args, **kwargs):
         # Rows as dicts: select_related is moot and prefetches cannot attach to dicts (list_rows fetches those).
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None).values(*self.list_values)
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        if CURSOR_PARAM in request.query_params and self.paginator is not None:
+            return self.cursor_page(request, queryset)
+        queryset = queryset.values(*self.list_values)
         page = self.paginate_queryset(queryset)
         if page is None:
             return Response(self.list_rows(list(queryset)))
         return self.get_paginated_response(self.list_rows(list(page)))
+
+    def _cursor_salt(self) -> str:
+        return f"governance.api.cursor:{type(self).__module__}.{type(self).__qualname__}"
+
+    def cursor_page(self, request, queryset):
+        """One keyset page without a count: the rows after the cursor's position, one more to know if more follow."""
+        if request.query_params.get("ordering") is not None:
+            raise ValidationError({"ordering": [_("Cursor pages come in a fixed order: leave out ordering.")]})
+        size = self.paginator.get_page_size(request)
+        ordering = self.cursor_ordering
+        raw = request.query_params[CURSOR_PARAM]
+        if raw:
+            try:
+                values = signing.loads(raw, salt=self._cursor_salt())
+            except signing.BadSignature:
+                values = None
+            if not isinstance(values, list) or len(values) != len(ordering):
+                raise ValidationError({CURSOR_PARAM: [_(
+                    "This cursor is not valid: start again with an empty cursor, or follow the next link of a page.")]})
+            queryset = queryset.filter(_after(ordering, values))
+        keys = [term.lstrip("-") for term in ordering]
+        columns = [*self.list_values, *(key for key in keys if key not in self.list_values)]
+        rows = list(queryset.order_by(*ordering).values(*columns)[: size + 1])
+        next_url = None
+        if len(rows) > size:
+            rows = rows[:size]
+            position = signing.dumps([_position(rows[-1][key]) for key in keys], salt=self._cursor_salt())
+            next_url = replace_query_param(request.build_absolute_uri(), CURSOR_PARAM, position)
+        return Response({"next": next_url, "results": self.list_rows(rows)})
 
 
 def choice_labels(choices) -> dict:

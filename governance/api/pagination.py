@@ -30,3 +30,35 @@ class StandardPagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
         return parameters
+
+
+class CursorOrPagePagination(StandardPagination):
+    """Numbered pages, or with ``?cursor=`` keyset pages without a count (``governance.api.lists.FastListMixin``)."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        order = ", ".join(term.lstrip("-") + (" descending" if term.startswith("-") else "")
+                          for term in view.cursor_ordering)
+        parameters.append({
+            "name": "cursor", "required": False, "in": "query",
+            "description": (
+                "Cursor pages instead of numbered ones: empty for the first page, then the `next` link's value. "
+                f"No count; rows in a fixed order ({order}); `page` and `ordering` do not apply."),
+            "schema": {"type": "string"},
+        })
+        return parameters
+
+    def get_paginated_response_schema(self, schema):
+        numbered = super().get_paginated_response_schema(schema)
+        # Either envelope, never both: the numbered one requires ``count``, the cursor one allows nothing else.
+        cursor = {
+            "type": "object",
+            "required": ["next", "results"],
+            "additionalProperties": False,
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "description": "The next cursor page, or null on the last one."},
+                "results": schema,
+            },
+        }
+        return {"oneOf": [numbered, cursor]}
