@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from governance.api.filtering import IdFilter
+from governance.api.filtering import IdFilter, OrderingChoiceFilter
 from orgs.models import (
     CreditList,
     Filing,
@@ -36,7 +36,7 @@ class OrganizationFilter(django_filters.FilterSet):
     region = IdFilter(label=_("Region (subtree)"))
     party_coverage = django_filters.ChoiceFilter(choices=[c for c in PartyCoverage.choices if c[0]],
                                                  label=_("Party coverage"))
-    ordering = django_filters.ChoiceFilter(choices=ORDERING_CHOICES, label=_("Sort by"), empty_label=None)
+    ordering = OrderingChoiceFilter(ORDERING_CHOICES, label=_("Sort by"), empty_label=None)
 
     class Meta:
         model = Organization

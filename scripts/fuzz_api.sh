@@ -10,7 +10,8 @@
 #   FUZZ_EXAMPLES=50 FUZZ_SEED=7 bash scripts/fuzz_api.sh
 #
 # Environment: PGHOST/PGPORT (127.0.0.1:5432), APP_ROLE (gov_app, password = name), FUZZ_DB (gov_fuzz),
-# FUZZ_PORT (8765), FUZZ_USER (hy_admin), FUZZ_EXAMPLES (examples per operation), FUZZ_SEED,
+# FUZZ_PORT (8765), FUZZ_USER (hy_admin), FUZZ_PORTAL_USER (hy_org: the /portal/ operations again, as an
+# organization user), FUZZ_EXAMPLES (examples per operation), FUZZ_SEED,
 # FUZZ_REPORT_DIR (var/fuzz: schemathesis' JUnit report and the server log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ APP_ROLE=${APP_ROLE:-gov_app}
 FUZZ_DB=${FUZZ_DB:-gov_fuzz}
 FUZZ_PORT=${FUZZ_PORT:-8765}
 FUZZ_USER=${FUZZ_USER:-hy_admin}
+FUZZ_PORTAL_USER=${FUZZ_PORTAL_USER:-hy_org}
 FUZZ_EXAMPLES=${FUZZ_EXAMPLES:-60}
 FUZZ_SEED=${FUZZ_SEED:-20260}
 FUZZ_REPORT_DIR=${FUZZ_REPORT_DIR:-var/fuzz}
@@ -81,6 +83,10 @@ TOKEN=$(curl -fsS -X POST "${BASE}/api/v1/auth/token/" -H "Content-Type: applica
   -d "{\"username\": \"${FUZZ_USER}\", \"password\": \"${DEMO_PASSWORD:-Demo@2026}\"}" \
   | $PY -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 [ -n "$TOKEN" ] || { echo "no token for ${FUZZ_USER}" >&2; exit 1; }
+PORTAL_TOKEN=$(curl -fsS -X POST "${BASE}/api/v1/auth/token/" -H "Content-Type: application/json" \
+  -d "{\"username\": \"${FUZZ_PORTAL_USER}\", \"password\": \"${DEMO_PASSWORD:-Demo@2026}\"}" \
+  | $PY -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+[ -n "$PORTAL_TOKEN" ] || { echo "no token for ${FUZZ_PORTAL_USER}" >&2; exit 1; }
 
 # One organization with an open annual report, for the report operations (scripts/schemathesis.toml).
 read -r FUZZ_REPORT_ORG FUZZ_REPORT_ID < <(BASE="$BASE" TOKEN="$TOKEN" $PY - <<'PYTHON'
@@ -114,22 +120,33 @@ parameters = { "path.id" = ${FUZZ_REPORT_ORG}, "path.report_id" = ${FUZZ_REPORT_
 TOML
 
 echo "==> fuzz: schemathesis, every check, ${FUZZ_EXAMPLES} examples per operation, seed ${FUZZ_SEED}"
-set +e
 # From the report directory: schemathesis keeps its cache (.schemathesis/) in the working directory.
 # scripts/schemathesis.toml: the hooks (fuzz_hooks.py applies the document's x-not-after rule to generated
 # dates) and what the document cannot state about registering an organization.
-(cd "$FUZZ_REPORT_DIR" && PYTHONPATH="$ROOT/scripts" \
-  "$ROOT/.venv/bin/schemathesis" --config-file "$CONFIG" run "${BASE}/api/schema/?format=json" \
-  --checks all \
-  --max-examples "$FUZZ_EXAMPLES" \
-  --seed "$FUZZ_SEED" \
-  --workers 2 \
-  --header "Authorization: Token ${TOKEN}" \
-  --request-timeout 30 \
-  --suppress-health-check too_slow,filter_too_much \
-  --report junit --report-junit-path schemathesis.xml \
-  --output-sanitize true)
+fuzz() {  # fuzz TOKEN REPORT_NAME [schemathesis filters…]
+  local token=$1 report=$2
+  shift 2
+  (cd "$FUZZ_REPORT_DIR" && PYTHONPATH="$ROOT/scripts" \
+    "$ROOT/.venv/bin/schemathesis" --config-file "$CONFIG" run "${BASE}/api/schema/?format=json" \
+    --checks all \
+    --max-examples "$FUZZ_EXAMPLES" \
+    --seed "$FUZZ_SEED" \
+    --workers 2 \
+    --header "Authorization: Token ${token}" \
+    --request-timeout 30 \
+    --suppress-health-check too_slow,filter_too_much \
+    --report junit --report-junit-path "${report}.xml" \
+    --output-sanitize true "$@")
+}
+set +e
+# Every operation as a staff user (the tenant administrator) …
+fuzz "$TOKEN" schemathesis
 status=$?
+# … and the organization portal's operations as an organization user, whom they serve (staff get 403 there).
+echo "==> fuzz: the portal operations as ${FUZZ_PORTAL_USER}"
+fuzz "$PORTAL_TOKEN" schemathesis-portal --include-path-regex '/portal/'
+portal_status=$?
+[ "$status" -eq 0 ] && status=$portal_status
 set -e
 if grep -q -E "Traceback|Internal Server Error" "${FUZZ_REPORT_DIR}/server.log" 2>/dev/null; then
   echo "the server logged exceptions (${FUZZ_REPORT_DIR}/server.log):" >&2

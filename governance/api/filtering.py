@@ -32,13 +32,22 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class OrderingChoiceFilter(django_filters.ChoiceFilter):
+    """``?ordering=`` of a list whose selector sorts: one of ``orderings`` (values, or ``(value, label)`` pairs),
+    or empty for the default order (documented: the enum lists ``""`` too)."""
+
+    def __init__(self, orderings, **kwargs):
+        super().__init__(choices=[o if isinstance(o, tuple) else (o, o) for o in orderings], **kwargs)
+
+
 def _blank_errors(filterset) -> dict:
-    """Blank values of typed parameters: ``?status=`` is not a status (a text search may be empty)."""
+    """Blank values of typed parameters: ``?status=`` is not a status (a text search may be empty, and an empty
+    ordering is the default order)."""
     return {
         name: [_("This parameter may not be empty.")]
         for name, value in filterset.data.items()
-        if name in filterset.filters and value == "" and not isinstance(filterset.filters[name],
-                                                                          django_filters.CharFilter)
+        if name in filterset.filters and value == "" and not isinstance(
+            filterset.filters[name], django_filters.CharFilter | OrderingChoiceFilter)
     }
 
 
@@ -62,6 +71,8 @@ class StrictFilterSchema(DjangoFilterExtension):
 
     def _get_explicit_filter_choices(self, filter_field):
         choices = filter_field.extra.get("choices")
+        if isinstance(filter_field, OrderingChoiceFilter):
+            return ["", *(value for value, _label in choices)]
         if callable(choices):
             return [value for value, _label in choices() if value != ""]
         return super()._get_explicit_filter_choices(filter_field)
@@ -118,23 +129,26 @@ def _static_form(filterset_class):
 
 
 class StrictOrderingFilter(OrderingFilter):
-    """``?ordering=`` with the view's ``ordering_fields`` only (DRF silently ignores unknown fields)."""
+    """``?ordering=`` with the view's ``ordering_fields`` only (DRF silently ignores unknown fields); empty or
+    absent is the view's default order (its selector's, when the view declares none). The document lists the
+    fields, each ascending and descending, and ``""``."""
 
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
-        if raw is None:
+        if not raw:
             return self.get_default_ordering(view)
         terms = [term.strip() for term in raw.split(",")]
         allowed = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
-        if not raw or any(term.lstrip("-") not in allowed for term in terms):
+        if any(term.lstrip("-") not in allowed for term in terms):
             raise ValidationError({self.ordering_param: [
                 _("Unknown sort order; choose from: %(choices)s.") % {"choices": ", ".join(sorted(allowed))}]})
-        return terms
+        # The id breaks ties, so that pages of equal keys neither repeat nor skip rows.
+        return terms if {"id", "-id"} & set(terms) else [*terms, "-id" if terms[0].startswith("-") else "id"]
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         fields = getattr(view, "ordering_fields", None)
         if isinstance(fields, (list, tuple)):
             for parameter in parameters:
-                parameter["schema"]["enum"] = [value for name in fields for value in (name, f"-{name}")]
+                parameter["schema"]["enum"] = ["", *(value for name in fields for value in (name, f"-{name}"))]
         return parameters

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from governance.api.filtering import IdFilter
+from governance.api.filtering import IdFilter, OrderingChoiceFilter
 from orgs.models import ServiceDomain
 from projects.models import (
     Application,
@@ -43,7 +43,7 @@ class ProgramFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ProgramKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ProgramStatus.choices, label=_("Status"))
     year = YearFilter(label=_("Year"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in PROGRAM_ORDERINGS], label=_("Sort by"))
+    ordering = OrderingChoiceFilter(PROGRAM_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = FundingProgram
@@ -57,7 +57,7 @@ class ApplicationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ProgramKind.choices, label=_("Program kind"))
     year = YearFilter(label=_("Year"))
     flagged = YesNoFilter(label=_("Experts disagree"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in APPLICATION_ORDERINGS], label=_("Sort by"))
+    ordering = OrderingChoiceFilter(APPLICATION_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = Application

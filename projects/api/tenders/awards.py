@@ -9,6 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api.fields import DecimalStringField
+from governance.api.filtering import OrderingChoiceFilter
 from governance.api.lists import choice_labels, date_out, datetime_out, decimal_out, display
 from governance.selectors import get_object_for_user_or_404
 from projects import selectors_tenders
@@ -20,8 +22,7 @@ from projects.services import tenders as services
 class AwardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Organization or tender"), max_length=100)
     status = django_filters.ChoiceFilter(choices=AwardStatus.choices, label=_("Status"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_tenders.AWARD_ORDERINGS],
-                                           label=_("Sort by"))
+    ordering = OrderingChoiceFilter(selectors_tenders.AWARD_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = Award
@@ -61,8 +62,8 @@ class AwardInputSerializer(serializers.Serializer):
 
 
 class EvaluateInputSerializer(serializers.Serializer):
-    quality_score = serializers.DecimalField(**SCORE)
-    price_score = serializers.DecimalField(required=False, allow_null=True, **SCORE)
+    quality_score = DecimalStringField(**SCORE)
+    price_score = DecimalStringField(required=False, allow_null=True, **SCORE)
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 

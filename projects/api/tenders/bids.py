@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api.filtering import IdFilter
+from governance.api.filtering import IdFilter, OrderingChoiceFilter
 from governance.api.lists import choice_labels, datetime_out, decimal_out, display
 from projects import selectors_tenders
 from projects.api.tenders.common import ERRORS, MONEY, TAGS, BreakdownSerializer, StaffFastList, breakdown_out
@@ -21,8 +21,7 @@ class BidFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Organization or tender"), max_length=100)
     status = django_filters.ChoiceFilter(choices=BidStatus.choices, label=_("Status"))
     tender = IdFilter(label=_("Tender"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_tenders.BID_ORDERINGS],
-                                           label=_("Sort by"))
+    ordering = OrderingChoiceFilter(selectors_tenders.BID_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = Bid

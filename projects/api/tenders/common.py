@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 
+from governance.api.fields import DecimalStringField
 from governance.api.filtering import SelectorFilterBackend
 from governance.api.lists import FastListMixin
 from governance.api.serializers import ErrorSerializer
@@ -31,7 +32,7 @@ class StaffFastList(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
 
 class BreakdownSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
-    amount = serializers.DecimalField(**MONEY)
+    amount = DecimalStringField(min_value=0, **MONEY)
     description = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 

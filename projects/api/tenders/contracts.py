@@ -9,6 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api.fields import DecimalStringField, PastDateField
+from governance.api.filtering import OrderingChoiceFilter
 from governance.api.lists import choice_labels, date_out, decimal_out, display
 from projects import selectors_tenders
 from projects.api.filters import YearFilter, YesNoFilter
@@ -22,8 +24,7 @@ class ContractFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("Status"))
     year = YearFilter(label=_("Start year"))
     renewal = YesNoFilter(label=_("Renewals only"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_tenders.CONTRACT_ORDERINGS],
-                                           label=_("Sort by"))
+    ordering = OrderingChoiceFilter(selectors_tenders.CONTRACT_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = Contract
@@ -105,7 +106,7 @@ def contract_detail(contract) -> dict:
 
 
 class TrancheInputSerializer(serializers.Serializer):
-    percentage = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    percentage = DecimalStringField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
     due_date = serializers.DateField(required=False, allow_null=True)
     trigger = serializers.ChoiceField(choices=TrancheTrigger.choices, required=False, allow_blank=True)
     depends_on = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=24)
@@ -125,7 +126,7 @@ class ContractInputSerializer(serializers.Serializer):
 
 
 class SignInputSerializer(serializers.Serializer):
-    signed_on = serializers.DateField(required=False)
+    signed_on = PastDateField(required=False)
 
 
 @extend_schema(tags=TAGS)

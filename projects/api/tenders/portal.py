@@ -10,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api.fields import DecimalStringField
 from governance.api.lists import FastListMixin
 from governance.api.views import SchemaSafeMixin
 from governance.selectors import get_object_for_user_or_404
@@ -49,7 +50,7 @@ class BidInputSerializer(serializers.Serializer):
     team_size = serializers.IntegerField(min_value=1, max_value=500)
     team_social_workers = serializers.IntegerField(min_value=0, max_value=500)
     team_description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    price = serializers.DecimalField(min_value=0, **MONEY)
+    price = DecimalStringField(min_value=0, **MONEY)
     budget_breakdown = BreakdownSerializer(many=True, max_length=50)
 
 
@@ -58,7 +59,7 @@ class BidUpdateSerializer(serializers.Serializer):
     team_size = serializers.IntegerField(required=False, min_value=1, max_value=500)
     team_social_workers = serializers.IntegerField(required=False, min_value=0, max_value=500)
     team_description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    price = serializers.DecimalField(required=False, min_value=0, **MONEY)
+    price = DecimalStringField(required=False, min_value=0, **MONEY)
     budget_breakdown = BreakdownSerializer(many=True, required=False, max_length=50)
 
 
@@ -79,6 +80,7 @@ class PortalCallListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     serializer_class = TenderOutputSerializer
     list_values = TENDER_VALUES
     list_rows = staticmethod(tender_rows)
+    ordering_fields = ["bid_closes", "budget_amount", "title"]
 
     def get_scoped_queryset(self):
         _require_org_user(self.request)
@@ -115,6 +117,7 @@ class PortalBidListView(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
     serializer_class = BidOutputSerializer
     list_values = BID_VALUES
     list_rows = staticmethod(bid_rows)
+    ordering_fields = ["submitted_at", "price"]
 
     def get_scoped_queryset(self):
         _require_org_user(self.request)
@@ -182,6 +185,7 @@ class PortalContractListView(FastListMixin, SchemaSafeMixin, generics.ListAPIVie
     serializer_class = ContractOutputSerializer
     list_values = CONTRACT_VALUES
     list_rows = staticmethod(contract_rows)
+    ordering_fields = ["start_date", "end_date", "amount", "number"]
 
     def get_scoped_queryset(self):
         _require_org_user(self.request)

@@ -9,6 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api.fields import DecimalStringField
+from governance.api.filtering import OrderingChoiceFilter
 from governance.api.lists import choice_labels, datetime_out, decimal_out, display
 from projects import selectors, selectors_tenders
 from projects.api.filters import YearFilter
@@ -21,8 +23,7 @@ class TenderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Title or OCDS id"), max_length=100)
     status = django_filters.ChoiceFilter(choices=TenderStatus.choices, label=_("Status"))
     year = YearFilter(label=_("Year"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_tenders.TENDER_ORDERINGS],
-                                           label=_("Sort by"))
+    ordering = OrderingChoiceFilter(selectors_tenders.TENDER_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = Tender
@@ -65,11 +66,11 @@ class TenderInputSerializer(serializers.Serializer):
     application = serializers.IntegerField(min_value=1)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    budget_amount = serializers.DecimalField(required=False, min_value=0, **MONEY)
+    budget_amount = DecimalStringField(required=False, min_value=0, **MONEY)
     bid_opens = serializers.DateTimeField()
     bid_closes = serializers.DateTimeField()
-    price_weight = serializers.DecimalField(required=False, **SCORE)
-    quality_weight = serializers.DecimalField(required=False, **SCORE)
+    price_weight = DecimalStringField(required=False, **SCORE)
+    quality_weight = DecimalStringField(required=False, **SCORE)
     standstill_days = serializers.IntegerField(required=False, min_value=0, max_value=60)
 
 
