@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationKindEnum": "projects.models.EvaluationKind",
         "EvaluationBandEnum": "projects.models.EvaluationBand",
         "OrgKindEnum": "orgs.models.OrgKind",
+        "RelationKindEnum": "projects.models.RelationKind",
     },
 }
 

@@ -26,6 +26,7 @@ class ProjectsAudit(models.TextChoices):
     EXPERT_IMPORT = "expert.import", _("Import experts")
     EXPERT_EXPORT = "expert.export", _("Export experts")
     EXPERT_RELATION_DECLARE = "expert.relation_declare", _("Declare expert relation")
+    EXPERT_RELATION_WITHDRAW = "expert.relation_withdraw", _("Remove declared expert relation")
     REVIEW_ASSIGNMENT_PENDING = "review_assignment.pending", _("Expert assigned")
     REVIEW_ASSIGNMENT_SUBMITTED = "review_assignment.submitted", _("Expert submitted scores")
     REVIEW_ASSIGNMENT_RECUSED = "review_assignment.recused", _("Expert recused")

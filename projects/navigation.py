@@ -26,6 +26,7 @@ def register() -> None:
         ("projects:application-list", gettext_lazy("Applications"), staff, "projects.application"),
         ("projects:expert-list", gettext_lazy("Expert pool"), staff, None),
         ("projects:assignment-list", gettext_lazy("My reviews"), permissions.EXPERT_ROLES, "projects.review"),
+        ("projects:my-relations", gettext_lazy("My declared relations"), permissions.EXPERT_ROLES, None),
     ]
     for order, (url_name, label, roles, badge) in enumerate(entries):
         registry.register_nav(section=SECTION, label=label, url_name=url_name, roles=roles, badge=badge,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from governance.selectors import get_object_for_user_or_404, scope_to_user, user_region_paths
+from orgs.models import Organization
 from projects.models import (
     Application,
     AssignmentStatus,
     Expert,
+    ExpertRelation,
     FundingProgram,
     ReviewAssignment,
     ReviewDraw,
@@ -147,7 +149,40 @@ def expert_get_for_user(*, user, pk) -> Expert:
 
 
 def expert_relations(expert: Expert):
-    return list(expert.relations.select_related("organization").order_by("id"))
+    return list(expert_relation_list(expert=expert))
+
+
+def expert_relation_list(*, expert: Expert) -> QuerySet[ExpertRelation]:
+    """The relations of an expert the caller already got through ``expert_get_for_user`` (staff)."""
+    return ExpertRelation.objects.filter(expert=expert).select_related("organization").order_by("id")
+
+
+def my_expert_profile(*, user) -> Expert | None:
+    """The pool entry the signed-in expert scores with (none for anyone else, or an expert not yet linked)."""
+    if not is_expert(user) or not getattr(user, "pk", None):
+        return None
+    return Expert.objects.filter(user_id=user.pk).select_related("region").first()
+
+
+def my_relations(*, user) -> QuerySet[ExpertRelation]:
+    """The relations the signed-in expert declared (or staff recorded for them); nothing for anyone else."""
+    if not is_expert(user) or not getattr(user, "pk", None):
+        return ExpertRelation.objects.none()
+    return (ExpertRelation.objects.filter(expert__user_id=user.pk).select_related("organization")
+            .order_by("-declared_on", "-id"))
+
+
+def my_relation_get(*, user, pk) -> ExpertRelation:
+    return get_object_for_user_or_404(my_relations(user=user), pk=pk)
+
+
+def relation_organizations() -> QuerySet[Organization]:
+    """Organizations of the current tenant an expert may declare a relation with (any of them)."""
+    return Organization.objects.order_by("name", "id")
+
+
+def relation_organization_get(*, pk) -> Organization:
+    return get_object_for_user_or_404(relation_organizations(), pk=pk)
 
 
 def my_assignments(*, user, filters: dict | None = None) -> QuerySet[ReviewAssignment]:

@@ -33,6 +33,8 @@ urlpatterns = [
     path("reviews/", reviews.assignment_list, name="assignment-list"),
     path("reviews/<int:pk>/", reviews.assignment_detail, name="assignment-detail"),
     path("reviews/<int:pk>/recuse/", reviews.assignment_recuse, name="assignment-recuse"),
+    path("my/relations/", reviews.my_relations, name="my-relations"),
+    path("my/relations/<int:pk>/delete/", reviews.my_relation_delete, name="my-relation-delete"),
 ]
 
 # Tenders, bids, awards, contracts, risk flags and the organization portal.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.api import views
+from projects.api import relations, views
 
 urlpatterns = [
     path("projects/programs/", views.ProgramListView.as_view(), name="api-program-list"),
@@ -20,6 +20,10 @@ urlpatterns = [
          name="api-application-decide"),
     path("projects/experts/", views.ExpertListView.as_view(), name="api-expert-list"),
     path("projects/experts/<int:pk>/", views.ExpertDetailView.as_view(), name="api-expert-detail"),
+    path("projects/experts/<int:pk>/relations/", relations.ExpertRelationListView.as_view(),
+         name="api-expert-relation-list"),
+    path("projects/my/relations/", relations.MyRelationListView.as_view(), name="api-my-relation-list"),
+    path("projects/my/relations/<int:pk>/", relations.MyRelationDetailView.as_view(), name="api-my-relation-detail"),
     path("projects/reviews/", views.AssignmentListView.as_view(), name="api-assignment-list"),
     path("projects/reviews/<int:pk>/", views.AssignmentDetailView.as_view(), name="api-assignment-detail"),
     path("projects/reviews/<int:pk>/scores/", views.AssignmentScoresView.as_view(), name="api-assignment-scores"),

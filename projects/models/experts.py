@@ -55,6 +55,7 @@ class Expert(TenantOwnedModel):
 
 
 class RelationKind(models.TextChoices):
+    EMPLOYED = "employed", _("Employed there")  # 在该机构任职
     FORMER_EMPLOYEE = "former_employee", _("Former employee")  # 曾任职
     BOARD_MEMBER = "board_member", _("Board or council member")  # 理事/监事
     CONSULTANT = "consultant", _("Paid adviser")  # 顾问
@@ -63,7 +64,9 @@ class RelationKind(models.TextChoices):
 
 
 class ExpertRelation(TenantOwnedModel):
-    """A relation an expert declares with an organization; the draw excludes them for its applications."""
+    """A relation with an organization, declared by the expert (``/projects/my/relations/``) or recorded by staff;
+    the draw excludes the expert from applications of that organization (as applicant or likely bidder) and names
+    the relation in the recorded exclusion. ``reason`` is the declarant's note."""
 
     expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="relations")
     organization = models.ForeignKey("orgs.Organization", verbose_name=_("organization"), on_delete=models.CASCADE,

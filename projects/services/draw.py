@@ -36,7 +36,10 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Candidate:
-    """What the conflict rules need to know about one expert."""
+    """What the conflict rules need to know about one expert.
+
+    ``declared_relations`` describes the declared relations for the record: ``(organization id, "name (kind)")``.
+    """
 
     id: int
     name: str = ""
@@ -44,6 +47,7 @@ class Candidate:
     related_org_ids: frozenset[int] = frozenset()
     evaluated_org_ids_last_round: frozenset[int] = frozenset()
     staff_of_applicant: bool = False
+    declared_relations: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,27 @@ def run_draw(*, seed: str, candidates: Sequence[Candidate], context: ConflictCon
         reasons = conflicts_of(candidate, context)
         snapshot.append({"id": candidate.id, "name": candidate.name, "conflicts": reasons})
         if reasons:
-            exclusions.append({"id": candidate.id, "name": candidate.name, "reasons": reasons,
-                               "text": "；".join(str(Conflict.LABELS[r]) for r in reasons)})
+            exclusions.append(_exclusion(candidate, reasons, context))
         else:
             eligible.append(candidate.id)
     return DrawOutcome(seed=seed, snapshot=snapshot, exclusions=exclusions,
                        result=draw_experts(seed, eligible, count))
+
+
+def _exclusion(candidate: Candidate, reasons: list[str], context: ConflictContext) -> dict:
+    """The recorded exclusion; a declared relation is named (organization and kind) in ``relations`` and the text."""
+    relations = [{"organization": org_id, "relation": text} for org_id, text in candidate.declared_relations
+                 if org_id in context.organization_ids]
+    texts = []
+    for reason in reasons:
+        text = str(Conflict.LABELS[reason])
+        if reason == Conflict.DECLARED_RELATION and relations:
+            text += "：" + "、".join(r["relation"] for r in relations)
+        texts.append(text)
+    entry = {"id": candidate.id, "name": candidate.name, "reasons": reasons, "text": "；".join(texts)}
+    if relations:
+        entry["relations"] = relations
+    return entry
 
 
 def redraw_matches(*, seed: str, snapshot: list[dict], count: int, result: list[int]) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
-from governance.exceptions import ApplicationError
+from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import require_tenant
 from orgs.models import ServiceDomain
 from orgs.permissions import region_in_jurisdiction
@@ -73,10 +73,28 @@ def relation_declare(*, actor, expert: Expert, organization, kind: str, reason: 
         raise ApplicationError(_("Unknown organization."))
     relation = ExpertRelation(tenant=expert.tenant, expert=expert, organization=organization, kind=kind,
                               reason=reason.strip(), declared_on=timezone.localdate())
-    relation.full_clean()
+    relation.full_clean(validate_constraints=False)
+    duplicate = ConflictError(_("This relation is already declared."))
     if ExpertRelation.objects.filter(expert=expert, organization=organization, kind=kind).exists():
-        raise ApplicationError(_("This relation is already declared."))
-    relation.save()
+        raise duplicate
+    try:
+        with transaction.atomic():  # a parallel declaration of the same relation meets the unique constraint
+            relation.save()
+    except IntegrityError as exc:
+        raise duplicate from exc
     audit_record(actor=actor, action="expert.relation_declare", obj=relation,
                  changes={"organization": organization.pk, "kind": kind, "reason": relation.reason})
     return relation
+
+
+@transaction.atomic
+def relation_withdraw(*, actor, relation: ExpertRelation) -> None:
+    """The expert (or staff keeping the pool) removes a declared relation; draws already made keep their record."""
+    expert = relation.expert
+    require_tenant(expert.tenant)
+    own = expert.user_id is not None and getattr(actor, "pk", None) == expert.user_id
+    if not (own or can_edit_expert(actor, expert)):
+        raise ApplicationError(_("You may not remove relations of this expert."))
+    audit_record(actor=actor, action="expert.relation_withdraw", obj=relation,
+                 changes={"organization": relation.organization_id, "kind": relation.kind, "reason": relation.reason})
+    relation.delete()

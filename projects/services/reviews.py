@@ -24,6 +24,7 @@ from projects.models import (
     DrawPurpose,
     Expert,
     ExpertRelation,
+    RelationKind,
     ReviewAssignment,
     ReviewDraw,
     ReviewScore,
@@ -52,9 +53,13 @@ def draw_candidates(application: Application) -> tuple[list[Candidate], Conflict
     experts = list(expert_pool(application).only("id", "name", "employer_id", "user_id"))
     ids = [e.pk for e in experts]
     relations: dict[int, set[int]] = defaultdict(set)
-    for expert_id, org_id in ExpertRelation.objects.filter(expert_id__in=ids).values_list("expert_id",
-                                                                                          "organization_id"):
+    described: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    kinds = dict(RelationKind.choices)
+    for expert_id, org_id, org_name, kind in (ExpertRelation.objects.filter(expert_id__in=ids).order_by("id")
+                                              .values_list("expert_id", "organization_id", "organization__name",
+                                                           "kind")):
         relations[expert_id].add(org_id)
+        described[expert_id].append((org_id, f"{org_name}（{kinds.get(kind, kind)}）"))
     evaluated: dict[int, set[int]] = defaultdict(set)
     last_round = application.program.year - 1
     for expert_id, org_id in (BidEvaluation.objects.filter(
@@ -70,6 +75,7 @@ def draw_candidates(application: Application) -> tuple[list[Candidate], Conflict
     drawn = set(ReviewAssignment.objects.filter(application=application).values_list("expert_id", flat=True))
     candidates = [Candidate(id=e.pk, name=e.name, employer_id=e.employer_id,
                             related_org_ids=frozenset(relations[e.pk]),
+                            declared_relations=tuple(described[e.pk]),
                             evaluated_org_ids_last_round=frozenset(evaluated[e.pk]),
                             staff_of_applicant=e.user_id in staff) for e in experts]
     return candidates, ConflictContext(organization_ids=frozenset(org_ids), already_drawn=frozenset(drawn))

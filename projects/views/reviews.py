@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from governance.views import paginate, querystring_without_page
 from governance.web import service_errors
 from projects import permissions, selectors, services
-from projects.forms import RecuseForm, ScoreForm
+from projects.forms import RecuseForm, RelationForm, ScoreForm
 from projects.models import AssignmentStatus
 from projects.views.helpers import require
 
@@ -62,3 +62,34 @@ def assignment_recuse(request, pk):
         messages.success(request, _("You recused yourself; a replacement expert was drawn."))
         return redirect("projects:assignment-list")
     return redirect("projects:assignment-detail", pk)
+
+
+@login_required
+def my_relations(request):
+    """The expert declares their own relations with organizations (the draw excludes them for those)."""
+    require(permissions.is_expert(request.user))
+    expert = selectors.my_expert_profile(user=request.user)
+    form = RelationForm(request.POST or None)
+    if request.method == "POST":
+        require(expert is not None)
+        if form.is_valid():
+            with service_errors(request, form) as outcome:
+                services.relation_declare(actor=request.user, expert=expert, **form.cleaned_data)
+            if outcome.ok:
+                messages.success(request, _("Relation declared."))
+                return redirect("projects:my-relations")
+    return render(request, "projects/my_relations.html", {
+        "expert": expert, "form": form,
+        "page": paginate(request, selectors.my_relations(user=request.user).only(
+            "id", "kind", "reason", "declared_on", "organization__name").prefetch_related(None))})
+
+
+@login_required
+@require_POST
+def my_relation_delete(request, pk):
+    relation = selectors.my_relation_get(user=request.user, pk=pk)
+    with service_errors(request) as outcome:
+        services.relation_withdraw(actor=request.user, relation=relation)
+    if outcome.ok:
+        messages.success(request, _("Relation removed."))
+    return redirect("projects:my-relations")
