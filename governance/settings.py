@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationBandEnum": "projects.models.EvaluationBand",
         "OrgKindEnum": "orgs.models.OrgKind",
         "RelationKindEnum": "projects.models.RelationKind",
+        "RiskKindEnum": "projects.selectors_tenders.RISK_KINDS",
     },
 }
 

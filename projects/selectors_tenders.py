@@ -8,12 +8,14 @@ their own organizations' bids and contracts. ``risk_flags`` lists the supervisio
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models.functions import Abs
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.selectors import get_object_for_user_or_404, user_region_paths
 from orgs.permissions import is_org_user, member_organization_ids
@@ -28,7 +30,7 @@ from projects.models import (
     Tender,
     TenderStatus,
 )
-from projects.permissions import VIEW_ROLES
+from projects.permissions import PROGRAM_ROLES, VIEW_ROLES
 
 TENDER_ORDERINGS = ("-bid_closes", "bid_closes", "-budget_amount", "budget_amount", "title", "-title")
 BID_ORDERINGS = ("-submitted_at", "submitted_at", "price", "-price")
@@ -223,15 +225,25 @@ def my_contract_get(*, user, pk) -> Contract:
 
 @dataclass
 class RiskFlag:
+    """One flag; an outlying expert's names the expert and the reviews behind it (``reviews``: dicts with the
+    application's id, number, title, the expert's weighted score, the final score, the deviation, the margin)."""
+
     kind: str
     label: str
     detail: str
     tender: Tender | None = None
     organization_name: str = ""
+    expert_id: int | None = None
+    expert_name: str = ""
+    reviews: list[dict] = field(default_factory=list)
 
 
+# The kinds of flag (``RiskFlag.kind``) with their labels, for the list's filter.
+RISK_KINDS = (("single_bidder", gettext_lazy("Single bidder")), ("price_at_cap", gettext_lazy("Bid price at the cap")),
+              ("repeat_winner", gettext_lazy("Same organization wins repeatedly")),
+              ("outlying_expert", gettext_lazy("Expert with outlying scores")))
 REPEAT_WINS = 3  # the same organization winning this many tenders of one community (applying unit) is flagged
-OUTLIER_POINTS = Decimal("25")  # an expert this far from the other experts' mean on one application
+OUTLIER_MIN_APPLICATIONS = 2  # an expert beyond the spread margin on this many applications is flagged
 
 
 def risk_flags(*, user) -> list[RiskFlag]:
@@ -262,30 +274,44 @@ def risk_flags(*, user) -> list[RiskFlag]:
                                   "org": row["organization__name"], "n": row["n"],
                                   "unit": row["tender__application__region__name"], "first": row["first"],
                                   "last": row["last"]}, organization_name=row["organization__name"]))
-    flags.extend(_outlying_experts(tenders))
+    flags.extend(outlying_experts(user=user))
     return flags
 
 
-def _outlying_experts(tenders) -> list[RiskFlag]:
-    application_ids = [t.application_id for t in tenders]
-    by_tender = {t.application_id: t for t in tenders}
-    scores = defaultdict(list)
-    for application_id, name, score in (ReviewAssignment.objects.filter(
-            application_id__in=application_ids, weighted_score__isnull=False)
-            .values_list("application_id", "expert__name", "weighted_score")):
-        scores[application_id].append((name, score))
+def outlying_experts(*, user) -> list[RiskFlag]:
+    """Experts with outlying scores: on at least ``OUTLIER_MIN_APPLICATIONS`` applications, the expert's weighted
+    score lay further from the final (trimmed-mean) score than the program's spread margin (the deviation stored on
+    the assignment at aggregation). Applications of programs owned in the user's jurisdiction (the staff who see the
+    experts' scores behind the links); one query.
+    """
+    paths = user_region_paths(user, PROGRAM_ROLES)
+    if not paths:
+        return []
+    owned = Q()
+    for path in paths:
+        owned |= Q(application__program__region__path__startswith=path)
+    rows = (ReviewAssignment.objects.filter(owned, deviation__isnull=False)
+            .annotate(off=Abs("deviation")).filter(off__gt=F("application__program__spread_margin"))
+            .values("expert_id", "expert__name", "application_id", "application__number", "application__title",
+                    "weighted_score", "deviation", "application__final_score", "application__program__spread_margin")
+            .order_by("expert__name", "expert_id", "application__number", "application_id"))
+    by_expert: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_expert[row["expert_id"]].append(row)
     flags = []
-    for application_id, rows in scores.items():
-        if len(rows) < 3:
+    for expert_id, reviews in by_expert.items():
+        if len(reviews) < OUTLIER_MIN_APPLICATIONS:
             continue
-        for name, score in rows:
-            others = [s for n, s in rows if n != name]
-            mean = sum(others, Decimal(0)) / len(others)
-            if abs(score - mean) > OUTLIER_POINTS:
-                flags.append(RiskFlag("outlying_expert", _("Expert with outlying scores"),
-                                      _("%(expert)s scored %(score)s; the other experts %(mean)s on average.") % {
-                                          "expert": name, "score": score, "mean": mean.quantize(Decimal("0.1"))},
-                                      by_tender[application_id]))
+        name = reviews[0]["expert__name"]
+        flags.append(RiskFlag(
+            "outlying_expert", _("Expert with outlying scores"),
+            _("%(expert)s scored beyond the program's spread margin from the final score on %(n)s applications.")
+            % {"expert": name, "n": len(reviews)},
+            expert_id=expert_id, expert_name=name,
+            reviews=[{"application": r["application_id"], "number": r["application__number"],
+                      "title": r["application__title"], "weighted_score": r["weighted_score"],
+                      "final_score": r["application__final_score"], "deviation": r["deviation"],
+                      "margin": r["application__program__spread_margin"]} for r in reviews]))
     return flags
 
 

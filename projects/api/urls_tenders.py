@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/contracts/<int:pk>/ocds/", ocds.ContractOcdsReleaseView.as_view(), name="api-contract-ocds"),
     path("projects/contracts/<int:pk>/ocds/record/", ocds.ContractOcdsRecordView.as_view(),
          name="api-contract-ocds-record"),
+    path("projects/risks/", v.RiskFlagListView.as_view(), name="api-risk-list"),
     path("projects/portal/calls/", v.PortalCallListView.as_view(), name="api-portal-call-list"),
     path("projects/portal/calls/<int:pk>/", v.PortalCallDetailView.as_view(), name="api-portal-call-detail"),
     path("projects/portal/bids/", v.PortalBidListView.as_view(), name="api-portal-bid-list"),

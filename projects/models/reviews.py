@@ -73,6 +73,10 @@ class ReviewAssignment(TenantOwnedModel):
     recused_reason = models.TextField(_("recusal reason"), blank=True, **bounded_text(NOTE_TEXT))
     comment = models.TextField(_("overall comment"), blank=True, **bounded_text(NOTE_TEXT))
     weighted_score = models.DecimalField(_("weighted score"), **SCORE, null=True, blank=True)
+    # weighted_score − the application's final (trimmed-mean) score, set when the scores are aggregated: the
+    # staff risk list flags experts far from it repeatedly (projects.selectors_tenders.outlying_experts).
+    deviation = models.DecimalField(_("deviation from the final score"), **SCORE, null=True, blank=True,
+                                    editable=False)
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 

@@ -211,8 +211,12 @@ def _aggregate_if_complete(*, actor, application: Application) -> None:
     application.final_score, application.score_spread = result.score, result.spread
     application.spread_flagged = result.flagged
     application.save(update_fields=["final_score", "score_spread", "spread_flagged", "updated_at"])
+    for assignment in assignments:
+        assignment.deviation = scoring.deviation(assignment.weighted_score, result.score)
+    ReviewAssignment.objects.bulk_update(assignments, ["deviation"])
     audit_record(actor=actor, action="application.aggregate", obj=application, changes={
         "experts": {str(a.expert_id): str(a.weighted_score) for a in assignments},
+        "deviations": {str(a.expert_id): None if a.deviation is None else str(a.deviation) for a in assignments},
         "final_score": None if result.score is None else str(result.score), "trimmed": result.trimmed,
         "spread": None if result.spread is None else str(result.spread), "flagged": result.flagged})
     notifications.review_complete(application=application, actor=actor)

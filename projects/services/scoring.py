@@ -4,6 +4,8 @@
   range; n/a answers are left out of both numerator and denominator (never counted as 0).
 * Several experts: the plain mean of their weighted scores, or with ≥5 experts the trimmed mean
   (the single highest and lowest dropped). The spread (highest − lowest) is flagged above a margin.
+* Each expert's deviation: their weighted score minus that final score (signed; the staff risk list flags an
+  expert beyond the program's spread margin on several applications).
 """
 
 from __future__ import annotations
@@ -62,3 +64,10 @@ def aggregate(expert_scores: Sequence[Decimal | None], *, margin: Decimal) -> Ag
     kept = values[1:-1] if trimmed else values
     return Aggregate(score=_q(sum(kept) / len(kept)), spread=_q(spread), flagged=spread > margin,
                      trimmed=trimmed, experts=len(values))
+
+
+def deviation(expert_score: Decimal | None, final_score: Decimal | None) -> Decimal | None:
+    """How far one expert's weighted score lies from the application's final score (None if either is missing)."""
+    if expert_score is None or final_score is None:
+        return None
+    return _q(Decimal(expert_score) - Decimal(final_score))

@@ -30,6 +30,7 @@ from projects.api.tenders.portal import (
     PortalContractDetailView,
     PortalContractListView,
 )
+from projects.api.tenders.risks import RiskFlagListView
 from projects.api.tenders.tenders import (
     TenderDetailView,
     TenderListView,
@@ -55,4 +56,5 @@ __all__ = [
     "PortalBidWithdrawView",
     "PortalContractListView",
     "PortalContractDetailView",
+    "RiskFlagListView",
 ]

@@ -14,7 +14,7 @@ from governance.tenancy import tenant_context
 from orgs.demo import seed_orgs_demo
 from projects.demo import seed_for_demo
 from projects.demo_tenders import seed_tenders
-from projects.models import Award, Bid, Contract, PaymentTranche, ReviewAssignment, Tender
+from projects.models import Award, Bid, Contract, PaymentTranche, Tender
 from projects.selectors_tenders import risk_flags
 from projects.services import tenders as services
 
@@ -58,22 +58,6 @@ def test_risk_flags(world, users):
         world.awarded(prices=("70000", "75000"))
     repeat = [f for f in risk_flags(user=world.street) if f.kind == "repeat_winner"]
     assert len(repeat) == 1 and world.orgs[0].name in repeat[0].detail
-
-
-@pytest.mark.django_db
-def test_outlying_expert_flag(world):
-    from projects.models import ReviewDraw
-    from projects.tests.factories import ExpertFactory
-
-    tender = world.open()
-    draw = ReviewDraw.objects.create(tenant=world.tenant, application=world.application, round=1, seed="s",
-                                     requested=4)
-    for index, score in enumerate((80, 82, 78, 30)):
-        expert = ExpertFactory(region=world.tree["street"], name=f"专家{index}")
-        ReviewAssignment.objects.create(tenant=world.tenant, application=world.application, expert=expert, draw=draw,
-                                        status="submitted", weighted_score=Decimal(score))
-    flags = [f for f in risk_flags(user=world.street) if f.kind == "outlying_expert"]
-    assert [f.tender.pk for f in flags] == [tender.pk] and "专家3" in flags[0].detail
 
 
 @pytest.mark.django_db
