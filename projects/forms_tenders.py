@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from governance.web import BootstrapFormMixin
+from orgs.models.limits import LONG_TEXT, NOTE_TEXT
 from projects.forms import DATE, ListForm, _blank
 from projects.models import (
     AwardStatus,
@@ -52,16 +53,16 @@ class TenderForm(BootstrapFormMixin, forms.Form):
     price_weight = forms.DecimalField(label=_("Price weight (%)"), initial=30, **SCORE)
     quality_weight = forms.DecimalField(label=_("Quality weight (%)"), initial=70, **SCORE)
     standstill_days = forms.IntegerField(label=_("Standstill period (days)"), initial=7, min_value=0, max_value=60)
-    description = forms.CharField(label=_("Description"), required=False, max_length=20000, widget=forms.Textarea(
+    description = forms.CharField(label=_("Description"), required=False, max_length=LONG_TEXT, widget=forms.Textarea(
         attrs={"rows": 4}))
 
 
 class BidForm(BootstrapFormMixin, forms.Form):
-    proposal = forms.CharField(label=_("Proposal"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
+    proposal = forms.CharField(label=_("Proposal"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 6}))
     team_size = forms.IntegerField(label=_("Team size"), min_value=1, max_value=500)
     team_social_workers = forms.IntegerField(label=_("Licensed social workers in the team"), min_value=0,
                                              max_value=500)
-    team_description = forms.CharField(label=_("Team"), required=False, max_length=4000,
+    team_description = forms.CharField(label=_("Team"), required=False, max_length=NOTE_TEXT,
                                        widget=forms.Textarea(attrs={"rows": 3}),
                                        help_text=_("Members, their certificates (社会工作者职业资格) and roles."))
     price = forms.DecimalField(label=_("Price (yuan)"), **MONEY)
@@ -87,19 +88,19 @@ def breakdown_rows(formset) -> list[dict]:
 class QualifyForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("valid", _("Valid")),
                                                                ("disqualified", _("Disqualified"))])
-    note = forms.CharField(label=_("Reason"), required=False, max_length=4000)
+    note = forms.CharField(label=_("Reason"), required=False, max_length=NOTE_TEXT)
 
 
 class EvaluateForm(BootstrapFormMixin, forms.Form):
     quality_score = forms.DecimalField(label=_("Quality score (0-100)"), **SCORE)
     price_score = forms.DecimalField(label=_("Price score (0-100)"), required=False, **SCORE,
                                      help_text=_("Empty: lowest valid price ÷ this price × 100."))
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_TEXT)
 
 
 class AwardForm(BootstrapFormMixin, forms.Form):
     bid = forms.TypedChoiceField(label=_("Winning bid"), coerce=int)
-    reason = forms.CharField(label=_("Reason for the award"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for the award"), max_length=NOTE_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, bids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +108,7 @@ class AwardForm(BootstrapFormMixin, forms.Form):
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(label=_("Reason"), max_length=4000)
+    note = forms.CharField(label=_("Reason"), max_length=NOTE_TEXT)
 
 
 class TenderCloseForm(NoteForm):
@@ -125,7 +126,7 @@ class ContractForm(BootstrapFormMixin, forms.Form):
     continuous_service = forms.BooleanField(label=_("Continuous, stably funded service"), required=False,
                                             help_text=_("Allows a term of up to three years (MoF Order 102)."))
     prior_contract = forms.TypedChoiceField(label=_("Renews contract"), required=False, coerce=int, empty_value=None)
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, prior_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

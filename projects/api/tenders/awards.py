@@ -13,6 +13,7 @@ from governance.api.fields import DecimalStringField
 from governance.api.filtering import OrderingChoiceFilter
 from governance.api.lists import choice_labels, date_out, datetime_out, decimal_out, display
 from governance.selectors import get_object_for_user_or_404
+from orgs.models.limits import NOTE_TEXT
 from projects import selectors_tenders
 from projects.api.tenders.common import ERRORS, MONEY, SCORE, TAGS, StaffFastList
 from projects.models import Award, AwardStatus, Bid
@@ -58,13 +59,13 @@ def award_rows(rows: list[dict]) -> list[dict]:
 
 class AwardInputSerializer(serializers.Serializer):
     bid = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(max_length=4000)
+    reason = serializers.CharField(max_length=NOTE_TEXT)
 
 
 class EvaluateInputSerializer(serializers.Serializer):
     quality_score = DecimalStringField(**SCORE)
     price_score = DecimalStringField(required=False, allow_null=True, **SCORE)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT, default="")
 
 
 class EvaluationOutputSerializer(serializers.Serializer):

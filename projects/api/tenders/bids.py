@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from governance.api.filtering import IdFilter, OrderingChoiceFilter
 from governance.api.lists import choice_labels, datetime_out, decimal_out, display
+from orgs.models.limits import NOTE_TEXT
 from projects import selectors_tenders
 from projects.api.tenders.common import ERRORS, MONEY, TAGS, BreakdownSerializer, StaffFastList, breakdown_out
 from projects.models import Bid, BidStatus
@@ -65,7 +66,7 @@ def bid_rows(rows: list[dict]) -> list[dict]:
 
 class QualifyInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("valid", "valid"), ("disqualified", "disqualified")])
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT, default="")
 
 
 @extend_schema(tags=TAGS)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from governance.api.fields import DecimalStringField, PastDateField
 from governance.api.filtering import OrderingChoiceFilter
 from governance.api.lists import choice_labels, date_out, decimal_out, display
+from orgs.models.limits import NOTE_TEXT
 from projects import selectors_tenders
 from projects.api.filters import YearFilter, YesNoFilter
 from projects.api.tenders.common import ERRORS, MONEY, TAGS, StaffFastList
@@ -121,7 +122,7 @@ class ContractInputSerializer(serializers.Serializer):
     end_date = serializers.DateField()
     continuous_service = serializers.BooleanField(required=False, default=False)
     prior_contract = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT)
     tranches = TrancheInputSerializer(many=True, max_length=24)
 
 

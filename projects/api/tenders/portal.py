@@ -15,6 +15,7 @@ from governance.api.lists import FastListMixin
 from governance.api.views import SchemaSafeMixin
 from governance.selectors import get_object_for_user_or_404
 from orgs import selectors as org_selectors
+from orgs.models.limits import LONG_TEXT, NOTE_TEXT
 from orgs.permissions import is_org_user
 from projects import selectors_tenders
 from projects.api.tenders.bids import BID_VALUES, BidDetailSerializer, BidOutputSerializer, bid_rows
@@ -46,25 +47,25 @@ class CallDetailSerializer(TenderOutputSerializer):
 class BidInputSerializer(serializers.Serializer):
     tender = serializers.IntegerField(min_value=1)
     organization = serializers.IntegerField(min_value=1)
-    proposal = serializers.CharField(max_length=20000)
+    proposal = serializers.CharField(max_length=LONG_TEXT)
     team_size = serializers.IntegerField(min_value=1, max_value=500)
     team_social_workers = serializers.IntegerField(min_value=0, max_value=500)
-    team_description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    team_description = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT)
     price = DecimalStringField(min_value=0, **MONEY)
     budget_breakdown = BreakdownSerializer(many=True, max_length=50)
 
 
 class BidUpdateSerializer(serializers.Serializer):
-    proposal = serializers.CharField(required=False, max_length=20000)
+    proposal = serializers.CharField(required=False, max_length=LONG_TEXT)
     team_size = serializers.IntegerField(required=False, min_value=1, max_value=500)
     team_social_workers = serializers.IntegerField(required=False, min_value=0, max_value=500)
-    team_description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    team_description = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT)
     price = DecimalStringField(required=False, min_value=0, **MONEY)
     budget_breakdown = BreakdownSerializer(many=True, required=False, max_length=50)
 
 
 class BidWithdrawInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT, default="")
 
 
 def _require_org_user(request) -> None:

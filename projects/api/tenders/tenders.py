@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from governance.api.fields import DecimalStringField
 from governance.api.filtering import OrderingChoiceFilter
 from governance.api.lists import choice_labels, datetime_out, decimal_out, display
+from orgs.models.limits import LONG_TEXT
 from projects import selectors, selectors_tenders
 from projects.api.filters import YearFilter
 from projects.api.tenders.common import ERRORS, MONEY, SCORE, TAGS, StaffFastList
@@ -65,7 +66,7 @@ def tender_rows(rows: list[dict]) -> list[dict]:
 class TenderInputSerializer(serializers.Serializer):
     application = serializers.IntegerField(min_value=1)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
     budget_amount = DecimalStringField(required=False, min_value=0, **MONEY)
     bid_opens = serializers.DateTimeField()
     bid_closes = serializers.DateTimeField()

@@ -140,3 +140,26 @@ def test_contract_signing_date_is_documented_as_not_in_the_future(world, api_for
     assert response.status_code == 400 and "signed_on" in response.json()["extra"]["fields"]
     contract.refresh_from_db()
     assert contract.status == "pending" and contract.signed_on is None
+
+
+def test_text_limits_of_the_tender_inputs_are_the_models(world, api_for, schema):
+    """A note, reason or proposal the document allows is one the model keeps (they were 4 000 / 20 000 characters
+    in the document and 2 000 / 10 000 in the model, so a schema-valid long text got a 400)."""
+    components = schema["components"]["schemas"]
+    assert components["EvaluateInputRequest"]["properties"]["note"]["maxLength"] == 2000
+    assert components["AwardInputRequest"]["properties"]["reason"]["maxLength"] == 2000
+    assert components["BidInputRequest"]["properties"]["proposal"]["maxLength"] == 10000
+    assert components["BidInputRequest"]["properties"]["team_description"]["maxLength"] == 2000
+    assert components["TenderInputRequest"]["properties"]["description"]["maxLength"] == 10000
+    tender = world.open()
+    bid = world.bid(tender)
+    world.close_window(tender)
+    staff = api_for(world.street)
+    assert staff.post(f"/api/v1/projects/bids/{bid.pk}/qualify/", {"decision": "valid", "note": "合" * 2000},
+                      format="json").status_code == 200
+    evaluated = staff.post(f"/api/v1/projects/bids/{bid.pk}/evaluate/", {"quality_score": "80", "note": "评" * 2000},
+                           format="json")
+    assert evaluated.status_code == 200, evaluated.content
+    too_long = staff.post(f"/api/v1/projects/bids/{bid.pk}/evaluate/", {"quality_score": "80", "note": "评" * 2001},
+                          format="json")
+    assert too_long.status_code == 400 and "note" in too_long.json()["extra"]["fields"]
