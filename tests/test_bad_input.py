@@ -150,8 +150,8 @@ def _schema():
 
 def _bad_values(parameter_schema):
     """Values the parameter's documented schema excludes (each must be refused)."""
-    if "enum" in parameter_schema:
-        return ["bogus-value", ""]
+    if "enum" in parameter_schema:  # "" too, unless documented (an empty ordering is the default order)
+        return ["bogus-value", *([""] if "" not in parameter_schema["enum"] else [])]
     if parameter_schema.get("type") == "integer":
         above = [str(parameter_schema["maximum"] + 1)] if "maximum" in parameter_schema else []
         below = [str(parameter_schema["minimum"] - 1)] if "minimum" in parameter_schema else []
