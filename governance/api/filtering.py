@@ -124,7 +124,8 @@ def _static_form(filterset_class):
         dynamic = any(isinstance(f, django_filters.filters.QuerySetRequestMixin) or callable(f.extra.get("choices"))
                       for f in filterset.filters.values())
         _STATIC_FORMS[filterset_class] = None if dynamic else (filterset.get_form_class(), frozenset(
-            name for name, f in filterset.filters.items() if not isinstance(f, django_filters.CharFilter)))
+            name for name, f in filterset.filters.items()
+            if not isinstance(f, django_filters.CharFilter | OrderingChoiceFilter)))
     return _STATIC_FORMS[filterset_class]
 
 
