@@ -144,7 +144,11 @@ fuzz "$TOKEN" schemathesis
 status=$?
 # … and the organization portal's operations as an organization user, whom they serve (staff get 403 there).
 echo "==> fuzz: the portal operations as ${FUZZ_PORTAL_USER}"
-fuzz "$PORTAL_TOKEN" schemathesis-portal --include-path-regex '/portal/'
+# Without the coverage phase and in one worker: there Hypothesis intermittently fails inside schemathesis' own
+# coverage module ("KeyError … AST constructor recursion depth mismatch" describing one of its lambdas), an
+# internal error of the tool, not a finding; the staff pass above runs the coverage phase over these operations.
+fuzz "$PORTAL_TOKEN" schemathesis-portal --include-path-regex '/portal/' --workers 1 \
+  --phases examples,fuzzing,stateful
 portal_status=$?
 [ "$status" -eq 0 ] && status=$portal_status
 set -e
