@@ -32,7 +32,7 @@ from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
@@ -83,8 +83,7 @@ class FastListMixin:
 
     def cursor_page(self, request, queryset):
         """One keyset page without a count: the rows after the cursor's position, one more to know if more follow."""
-        if request.query_params.get("ordering") is not None:
-            raise ValidationError({"ordering": [_("Cursor pages come in a fixed order: leave out ordering.")]})
+        # ``ordering`` does not apply (the schema says so): cursor pages come in the keyset's fixed order.
         size = self.paginator.get_page_size(request)
         ordering = self.cursor_ordering
         raw = request.query_params[CURSOR_PARAM]
@@ -94,8 +93,9 @@ class FastListMixin:
             except signing.BadSignature:
                 values = None
             if not isinstance(values, list) or len(values) != len(ordering):
-                raise ValidationError({CURSOR_PARAM: [_(
-                    "This cursor is not valid: start again with an empty cursor, or follow the next link of a page.")]})
+                # As an invalid page number (and DRF's cursor pages): a 404, the page does not exist.
+                raise NotFound(_(
+                    "This cursor is not valid: start again with an empty cursor, or follow the next link of a page."))
             queryset = queryset.filter(_after(ordering, values))
         keys = [term.lstrip("-") for term in ordering]
         columns = [*self.list_values, *(key for key in keys if key not in self.list_values)]

@@ -128,5 +128,5 @@ def test_risk_api_query_budget(tree_a, users, program, api_for, query_budget):
                                                     deviation=D("30"))
 
     client = api_for(users["street_a"])
-    query_budget(outliers, lambda: client.get("/api/v1/projects/risks/?page_size=100"), sizes=(3, 25), expected=6,
+    query_budget(outliers, lambda: client.get("/api/v1/projects/risks/?page_size=100"), sizes=(3, 25), expected=5,
                  rows=lambda response: len(response.json()["results"]))

@@ -185,11 +185,11 @@ def test_api_lists_query_budget(tree_a, users, me, api_for, query_budget):
     rows = lambda response: len(response.json()["results"])  # noqa: E731
     mine = api_for(users["expert_a"])
     query_budget(lambda n: _relations(tree_a["tenant"], n, expert), lambda: mine.get(MY_API + "?page_size=50"),
-                 sizes=(3, 25), expected=5, rows=rows)
+                 sizes=(3, 25), expected=4, rows=rows)
     staff = api_for(users["street_a"])
     url = f"/api/v1/projects/experts/{expert.pk}/relations/?page_size=100"
     query_budget(lambda n: _relations(tree_a["tenant"], n, expert), lambda: staff.get(url),
-                 sizes=(3, 25), expected=6, rows=rows)
+                 sizes=(3, 25), expected=5, rows=rows)
 
 
 # --- the draw ---------------------------------------------------------------------------------------
