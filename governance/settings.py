@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "OrgKindEnum": "orgs.models.OrgKind",
         "RelationKindEnum": "projects.models.RelationKind",
         "RiskKindEnum": "projects.selectors_tenders.RISK_KINDS",
+        "RenewalStatusEnum": "projects.models.RenewalStatus",
+        "RenewalRecommendationEnum": "projects.models.Recommendation",
     },
 }
 
