@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api.filtering import IdFilter, SelectorFilterBackend
+from governance.api.inputs import InputSerializer
 from governance.api.lists import FastListMixin, choice_labels, date_out, datetime_out, decimal_out, display
 from governance.api.serializers import ErrorSerializer
 from governance.api.views import SchemaSafeMixin
@@ -128,7 +129,7 @@ class ContractEvaluationDetailSerializer(ContractEvaluationSerializer):
     recomputed = EvaluationRecomputedSerializer()
 
 
-class EvaluationPublishInputSerializer(serializers.Serializer):
+class EvaluationPublishInputSerializer(InputSerializer):
     # Required (may be empty): a POST body is required on this API (governance.api.schema), so a request
     # without one is refused rather than publishing by accident.
     note = serializers.CharField(allow_blank=True, max_length=2000, label=_("Note"))

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api.filtering import MAX_ID
+from governance.api.inputs import InputSerializer
 from governance.api.lists import FastListMixin, choice_labels, date_out, display
 from governance.api.serializers import ErrorSerializer
 from governance.api.views import SchemaSafeMixin
@@ -40,7 +41,7 @@ def relation_rows(rows: list[dict]) -> list[dict]:
              "reason": r["reason"], "declared_on": date_out(r["declared_on"])} for r in rows]
 
 
-class RelationInputSerializer(serializers.Serializer):
+class RelationInputSerializer(InputSerializer):
     organization = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=RelationKind.choices)
     reason = serializers.CharField(max_length=500)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.api.inputs import InputSerializer
 from governance.api.lists import choice_labels, date_out, datetime_out, decimal_out, display
 from projects import selectors_renewals
 from projects.api.tenders.common import ERRORS, MONEY, TAGS, StaffFastList
@@ -60,7 +61,7 @@ class RenewalDetailSerializer(RenewalOutputSerializer):
     new_tender = serializers.IntegerField(source="new_tender_id", allow_null=True)
 
 
-class RenewalDecisionInputSerializer(serializers.Serializer):
+class RenewalDecisionInputSerializer(InputSerializer):
     decision = serializers.ChoiceField(choices=[(d.value, d.label) for d in services.DECISIONS])
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -58,6 +58,7 @@ def test_publish_then_refused_and_visible_to_the_organization(world, evaluation,
     missing = staff.post(f"{BASE}{evaluation.pk}/publish/")  # no body: refused, not published by accident
     assert missing.status_code == 400 and "note" in str(missing.json()["extra"])
     assert staff.post(f"{BASE}{evaluation.pk}/publish/", {"note": "x" * 2001}, format="json").status_code == 400
+    assert staff.post(f"{BASE}{evaluation.pk}/publish/", {"note": 0}, format="json").status_code == 400  # fuzz: a number
     assert Evaluation.objects.get().status == EvaluationStatus.COMPUTED
     response = staff.post(f"{BASE}{evaluation.pk}/publish/", {"note": "经复核"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "published"
