@@ -293,7 +293,7 @@ def body_text(response) -> str:
                 return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
                                  if name.endswith(".xml"))
         except zipfile.BadZipFile:
-            pass
+            pass  # not a workbook after all: read it as text below
     text = content.decode("utf-8", "replace")
     if "json" in response.get("Content-Type", ""):
         try:
