@@ -27,6 +27,11 @@ def register() -> None:
     registry.register_audit_actions(RenewalsAudit)
     notifications_renewals.register()
     receivers_renewals.connect()
+    from projects.demo_renewals import seed_renewals
+
+    registry.register_seeder("projects_renewals", seed_renewals, layer=34,
+                             help="renewal reviews of the latest finished term (one renewed, one not continued, "
+                                  "the rest awaiting a decision)")
     registry.register_periodic_task(
         "projects: renewal reviews", "projects.renewals_scan", crontab={"minute": "30", "hour": "2"},
         description="Renewal reviews of contracts ending within the tenant's window, recommendations of pending "
