@@ -31,5 +31,6 @@ class TendersAudit(models.TextChoices):
     CONTRACT_TRANCHES = "contract.tranches", _("Change payment tranches")
     CONTRACT_EXPORT = "contract.export", _("Export contracts")
     CONTRACT_OCDS_EXPORT = "contract.ocds_export", _("Download contract as OCDS")
+    RISK_EXPORT = "risk.export", _("Export risk flags")
     TRANCHE_PAID = "tranche.paid", _("Record tranche payment")
     TENDERS_SEED_DEMO = "tenders.seed_demo", _("Create demo tenders and contracts")

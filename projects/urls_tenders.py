@@ -21,6 +21,7 @@ urlpatterns = [
     path("awards/<int:pk>/cancel/", tenders.award_cancel, name="award-cancel"),
     path("awards/<int:award_pk>/contract/", contracts.contract_create, name="contract-create"),
     path("risks/", tenders.risk_list, name="risk-list"),
+    path("risks/export/", tenders.risk_export, name="risk-export"),
     path("contracts/", contracts.contract_list, name="contract-list"),
     path("contracts/export/", contracts.contract_export, name="contract-export"),
     path("contracts/<int:pk>/", contracts.contract_detail, name="contract-detail"),

@@ -312,3 +312,31 @@ def risk_list(request):
     if kind:
         flags = [f for f in flags if f.kind == kind]
     return render(request, "projects/tender_risk_list.html", {"flags": flags, "kinds": kinds, "kind": kind})
+
+
+def _risk_subject(flag) -> str:
+    if flag.tender is not None:
+        return f"{flag.tender.ocid} {flag.tender.title}"
+    return flag.expert_name or flag.organization_name
+
+
+def _risk_detail(flag) -> str:
+    lines = [str(flag.detail)]
+    lines += [f"{r['number']} {r['title']}: {r['weighted_score']} / {r['final_score']} ({r['deviation']})"
+              for r in flag.reviews]
+    return "\n".join(lines)
+
+
+@login_required
+@require_GET
+def risk_export(request):
+    """The risk flags (filtered by kind as on the page) as an audited Excel download."""
+    from governance.imports.exporting import ExportColumn, export_filename, export_response
+
+    require(perms.can_view_tenders(request.user))
+    kind = request.GET.get("kind", "")
+    flags = [f for f in selectors_tenders.risk_flags(user=request.user) if not kind or f.kind == kind]
+    columns = [ExportColumn("风险类型", lambda f: str(f.label), 18),
+               ExportColumn("招标、机构或专家", _risk_subject, 40), ExportColumn("详情", _risk_detail, 80)]
+    return export_response(actor=request.user, rows=flags, columns=columns, filename=export_filename(_("Risk flags")),
+                           action="risk.export", filters={"kind": kind}, sheet_title="风险提示")

@@ -65,3 +65,35 @@ def test_price_score_formula():
     assert services.price_score(price=Decimal("80000"), lowest=Decimal("60000")) == Decimal("75.00")
     assert services.price_score(price=Decimal("60000"), lowest=Decimal("60000")) == Decimal("100")
     assert timezone.localdate() - datetime.timedelta(days=1) < timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_risk_export_is_scoped_filtered_and_audited(world, users, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from governance.models import AuditEvent
+
+    tender = world.open(budget_amount=Decimal("80000"))
+    world.bid(tender, price="80000")
+    world.close_window(tender)
+
+    def rows(user, query=""):
+        response = client_for(user).get(f"/projects/risks/export/{query}")
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    every = rows(world.street)
+    assert {row[0] for row in every} == {"单一投标人", "报价等于预算上限"}
+    assert all(tender.title in row[1] for row in every)
+    single = rows(world.street, "?kind=single_bidder")
+    assert [row[0] for row in single] == ["单一投标人"]
+    assert rows(users["street2_a"]) == [] and rows(users["street_b"]) == []
+    events = AuditEvent.objects.filter(action="risk.export", actor=world.street).order_by("pk")
+    assert [e.changes for e in events] == [{"filters": {}, "rows": 2},
+                                           {"filters": {"kind": "single_bidder"}, "rows": 1}]
+    assert client_for(world.bidder).get("/projects/risks/export/").status_code == 404
+    page = client_for(world.street).get("/projects/risks/").content.decode()
+    assert "/projects/risks/export/" in page
