@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.web import SortKey, service_errors, sort_queryset
-from governance.workflows import status_history
+from governance.workflows import labelled_history
 from projects import permissions_renewals as perms
 from projects import selectors_renewals
 from projects.forms_renewals import RenewalDecisionForm, RenewalFilterForm
@@ -81,7 +81,7 @@ def _detail(request, review, form=None, status=200):
     can_decide = review.status == RenewalStatus.PENDING and perms.can_decide_renewal(request.user, review)
     return render(request, "projects/renewals/renewal_detail.html", {
         "review": review, "contract": review.contract, "reasons": services.reason_texts(review.reasons),
-        "history": status_history(review), "can_decide": can_decide,
+        "history": labelled_history(review), "can_decide": can_decide,
         "form": form or (RenewalDecisionForm(initial=_default_window()) if can_decide else None)}, status=status)
 
 

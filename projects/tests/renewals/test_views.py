@@ -79,6 +79,9 @@ def test_decide_through_the_page(world, signed, client_for):
     assert RenewalReview.objects.get(pk=review.pk).status == "renewed"
     again = client.post(f"{LIST}{review.pk}/decide/", {"decision": "renewed"})
     assert again.status_code == 400 and Contract.objects.filter(prior_contract=signed).count() == 1
+    # The history tab shows the statuses' labels, never the stored codes.
+    history = client.get(f"{LIST}{review.pk}/").content.decode().split("<ul class=\"small\">")[-1]
+    assert "待决定 → 已续签 — 续签一年" in history and "renewed" not in history
     # The organization sees the decision on its contract in the portal.
     portal = client_for(world.bidder).get(f"/projects/portal/contracts/{signed.pk}/").content.decode()
     renewal = Contract.objects.get(prior_contract=signed)
