@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.web import BootstrapFormMixin
 from orgs.models import Organization, ServiceDomain
 from projects.models import (
+    Aggregation,
     ApplicationStatus,
     BudgetLine,
     Expert,
@@ -135,7 +136,9 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
     target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2)
     weight = forms.DecimalField(label=_("Weight (%)"), max_digits=5, decimal_places=2, min_value=0)
     direction = fields_for_model(Indicator, fields=["direction"])["direction"]
-    aggregation = fields_for_model(Indicator, fields=["aggregation"])["aggregation"]
+    aggregation = forms.ChoiceField(
+        label=_("Aggregation"), required=False,
+        choices=[("", _("Automatic (a percentage per period, else cumulative)")), *Aggregation.choices])
 
 
 BudgetLineFormSet = formset_factory(BudgetLineForm, extra=2, max_num=50, validate_max=True)

@@ -128,7 +128,9 @@ class IndicatorSerializer(serializers.Serializer):
     target = DecimalStringField(max_digits=14, decimal_places=2)
     weight = DecimalStringField(max_digits=5, decimal_places=2, min_value=0)
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.ASCENDING)
-    aggregation = serializers.ChoiceField(choices=Aggregation.choices, default=Aggregation.CUMULATIVE)
+    aggregation = serializers.ChoiceField(
+        choices=Aggregation.choices, required=False,
+        help_text="Omitted: per_period for a percentage (unit %), else cumulative. A percentage is never cumulative.")
 
 
 class DrawSerializer(serializers.Serializer):

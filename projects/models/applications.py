@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -185,6 +186,25 @@ class IndicatorFields(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.target} {self.unit}"
+
+    @property
+    def is_share(self) -> bool:
+        """A percentage (unit ``%``): reported as numerator and denominator, never summed over periods."""
+        return (self.unit or "").strip() == "%"
+
+    def clean(self):
+        super().clean()
+        if not self.is_share:
+            return
+        errors = {}
+        if self.aggregation == Aggregation.CUMULATIVE:
+            errors["aggregation"] = [_("A percentage cannot be added up over periods: choose “per period”.")]
+        for name in ("baseline", "target"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                errors[name] = [_("A percentage lies between 0 and 100.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Indicator(TenantOwnedModel, IndicatorFields):

@@ -16,6 +16,7 @@ from governance.workflows import lock_row
 from orgs.permissions import region_in_jurisdiction
 from projects import notifications
 from projects.models import (
+    Aggregation,
     Application,
     ApplicationCosigner,
     ApplicationStatus,
@@ -48,6 +49,14 @@ def _check_cap(program, lines: list[BudgetLine]) -> Decimal:
     return total
 
 
+def _default_aggregation(row: dict) -> dict:
+    """An indicator given without an aggregation: a share (%) per period (it is never added up), else cumulative."""
+    if row.get("aggregation"):
+        return row
+    share = str(row.get("unit") or "").strip() == "%"
+    return {**row, "aggregation": Aggregation.PER_PERIOD if share else Aggregation.CUMULATIVE}
+
+
 def _replace_children(application, *, tenant, budget_lines, indicators, cosigners) -> None:
     """Replace the child rows given (None: keep them); totals and weights are checked before any write."""
     if budget_lines is not None:
@@ -61,6 +70,7 @@ def _replace_children(application, *, tenant, budget_lines, indicators, cosigner
             reject_unknown(row, INDICATOR_FIELDS)
         if indicators:
             weights_sum_to_100([row.get("weight") or 0 for row in indicators], what=_("indicator weights"))
+        indicators = [_default_aggregation(row) for row in indicators]
         rows = [Indicator(tenant=tenant, application=application, position=i, **row)
                 for i, row in enumerate(indicators)]
         clean_rows(rows, prefix="indicators", exclude=["application"])

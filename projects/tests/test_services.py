@@ -193,3 +193,23 @@ def test_scores_out_of_range_or_na_where_not_allowed_are_refused(tree_a, users, 
             services.scores_save(actor=expert_user, assignment=assignment,
                                  scores=[{"criterion": criteria[1].pk, "score": D(5)}], submit=True)
         assert not assignment.scores.exists()
+
+
+def test_a_percentage_indicator_is_never_added_up(tree_a, users, program):
+    """A share (unit %) defaults to per period, is refused as cumulative and outside 0-100; nothing is saved."""
+    from django.core.exceptions import ValidationError
+
+    from projects.models import Application
+
+    application = new_application(tree_a, users, program)
+    with tenant_context(tree_a["tenant"]):
+        assert dict(application.indicators.values_list("unit", "aggregation")) == {
+            "人次": "cumulative", "%": "per_period"}
+    for bad, field in (({"aggregation": "cumulative"}, "aggregation"), ({"target": Decimal("150")}, "target"),
+                       ({"baseline": Decimal("-1")}, "baseline")):
+        rows = [TASKBOOK[0], {**TASKBOOK[1], **bad}]
+        with pytest.raises(ValidationError) as caught:
+            new_application(tree_a, users, program, indicators=rows)
+        assert f"indicators.1.{field}" in caught.value.message_dict
+        with tenant_context(tree_a["tenant"]):
+            assert Application.objects.count() == 1

@@ -97,12 +97,19 @@ def test_application_form_creates_with_budget_and_task_book(client_for, users, t
         data |= {f"indicators-{i}-{k}": v for k, v in row.items()} | {
             f"indicators-{i}-baseline": 0, f"indicators-{i}-direction": "ascending",
             f"indicators-{i}-aggregation": "cumulative"}
+    share = next(i for i, row in enumerate(TASKBOOK) if row["unit"] == "%")
+    # A percentage cannot be added up over periods: refused on its row, nothing saved.
+    refused = client.post(reverse("projects:application-create"), data)
+    assert refused.status_code == 200 and "百分比指标不能按期累加" in refused.content.decode()
+    data[f"indicators-{share}-aggregation"] = ""  # 自动: a percentage is reported per period
     response = client.post(reverse("projects:application-create"), data)
     assert response.status_code == 302, [str(e) for e in response.context["form"].errors.items()] + [
         response.context["budget"].errors, response.context["taskbook"].errors]
     with tenant_context(tree_a["tenant"]):
         application = Application.objects.get(title="四点半课堂")
         assert application.requested_amount == 50000 and application.indicators.count() == 2
+        assert dict(application.indicators.values_list("unit", "aggregation")) == {
+            "%": "per_period", **{row["unit"]: "cumulative" for row in TASKBOOK if row["unit"] != "%"}}
     data["indicators-1-weight"] = "10"
     data["title"] = "权重不对"
     response = client.post(reverse("projects:application-create"), data)
