@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(rf"^r/{CODE}/$", ratings.public_rating, name="public"),
     re_path(rf"^r/{CODE}/thanks/$", ratings.public_thanks, name="thanks"),
     path("projects/ratings/", ratings.survey_list, name="list"),
+    path("projects/ratings/export/", ratings.survey_export, name="export"),
     path("projects/ratings/questions/", ratings.default_questions, name="questions"),
     path("projects/ratings/contract/<int:contract_pk>/", ratings.contract_ratings, name="contract"),
     path("projects/ratings/<int:pk>/poster/", ratings.survey_poster, name="poster"),

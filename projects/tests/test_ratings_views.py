@@ -272,6 +272,34 @@ def test_list_shows_only_the_jurisdictions_surveys(tree_a, tree_b, users, survey
     assert client_for(users["org_a"]).get("/projects/ratings/").status_code == 404
 
 
+def test_survey_export_is_scoped_filtered_and_audited(tree_a, tree_b, users, survey, questions, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from governance.models import AuditEvent
+
+    with tenant_context(tree_a["tenant"]):
+        services.paper_response_enter(actor=users["community_a"], survey=survey,
+                                      answers={q.pk: 4 for q in questions}, rated_on=survey.contract.start_date)
+
+    def rows(user, query=""):
+        response = client_for(user).get(f"/projects/ratings/export/{query}")
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return [tuple(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    [row] = rows(users["street_a"])
+    assert row[0] == survey.contract.number and row[3] == 1 and row[4] == 4 and row[6] == "开放"
+    assert rows(users["street_a"], "?is_open=0") == []
+    assert rows(users["street2_a"]) == [] and rows(users["street_b"]) == []
+    with tenant_context(tree_a["tenant"]):
+        events = list(AuditEvent.objects.filter(action="rating.surveys_export", actor=users["street_a"]).order_by("pk"))
+    assert [e.changes["rows"] for e in events] == [1, 0] and events[1].changes["filters"] == {"is_open": "0"}
+    assert client_for(users["org_a"]).get("/projects/ratings/export/").status_code == 404
+    assert "/projects/ratings/export/" in client_for(users["street_a"]).get("/projects/ratings/").content.decode()
+
+
 # --- API ---------------------------------------------------------------------------------------------
 
 
