@@ -1,13 +1,17 @@
 """A user's role assignments in the Django cache (issue 8: one role look-up per user, not one per request).
 
 Every request scopes its queries by the user's roles (``governance.selectors._assignments``); with the
-cache a request reads them with one cache round trip instead of a join on the database. The entry is per
-tenant and user, and carries the tenant's region version:
+cache a request reads them with one cache round trip instead of a join on the database. The entry also holds,
+for each region the user holds a role at, the ids of the regions in its subtree (read with the roles, one
+query on the regions): ``governance.selectors.scope_to_user`` filters ``region_id = ANY(ids)`` with them
+instead of joining the region table on ``path LIKE``. The entry is per tenant and user, and carries the
+tenant's region version:
 
 - saving or deleting a ``RoleAssignment`` (services, admin, factories, seeders) deletes the user's entry, at
   once and again after the commit (a request that read the old rows meanwhile cannot keep them);
-- saving or deleting a ``Region`` (a rename, a move changes paths) bumps the tenant's region version, which
-  makes every entry of the tenant stale;
+- saving or deleting a ``Region`` (a rename, a move changes paths, a new region joins subtrees), and the
+  region queryset's ``bulk_create``/``update`` (the division loader, the demo seeders), bump the tenant's
+  region version, which makes every entry of the tenant stale;
 - entries expire after ``settings.ROLE_CACHE_SECONDS`` whatever happens; 0 (production without a shared
   cache) reads the roles on every request.
 """
@@ -22,36 +26,60 @@ from django.db import transaction
 
 # (role, region path, region id, region name, region code)
 RoleRow = tuple[str, str, int, str, str]
+# region path held -> ids of the regions in its subtree (itself included), ascending
+Subtrees = dict[str, tuple[int, ...]]
 
 
 def _keys(tenant_id: int, user_id: int) -> tuple[str, str]:
     return f"roles:{tenant_id}:{user_id}", f"roles:{tenant_id}:regions"
 
 
-def role_rows(user, tenant_id: int) -> list[RoleRow]:
-    """The user's assignments in the tenant, from the cache or (then cached) from the database."""
+def role_rows(user, tenant_id: int) -> tuple[list[RoleRow], Subtrees | None]:
+    """The user's assignments in the tenant and the region ids of the subtrees they cover, from the cache or
+    (then cached) from the database. Without the cache (``ROLE_CACHE_SECONDS = 0``) the subtrees are None:
+    reading them would cost a query on every request, so the scope filters by a sub-query instead."""
     from governance.models import RoleAssignment
-
-    def from_database() -> list[RoleRow]:
-        return [tuple(row) for row in RoleAssignment.objects.filter(user_id=user.pk).order_by("role", "region__path")
-                .values_list("role", "region__path", "region_id", "region__name", "region__code")]
 
     seconds = settings.ROLE_CACHE_SECONDS
     if not seconds:
-        return from_database()
+        return _rows_from_database(RoleAssignment, user), None
     user_key, version_key = _keys(tenant_id, user.pk)
     found = cache.get_many([user_key, version_key])
     version = found.get(version_key)
     entry = found.get(user_key)
-    if entry is not None and version is not None and entry[0] == version:
-        return entry[1]
-    rows = from_database()
+    if entry is not None and version is not None and entry[0] == version and len(entry) == 3:
+        return entry[1], entry[2]
     if version is None:
+        # Drawn before the rows are read: a region change committed after this read bumps it again.
         version = uuid.uuid4().hex
         if not cache.add(version_key, version, timeout=None):
             version = cache.get(version_key)
-    cache.set(user_key, (version, rows), timeout=seconds)
-    return rows
+    rows = _rows_from_database(RoleAssignment, user)
+    subtrees = _subtrees_from_database(tenant_id, {row[1] for row in rows})
+    cache.set(user_key, (version, rows, subtrees), timeout=seconds)
+    return rows, subtrees
+
+
+def _rows_from_database(model, user) -> list[RoleRow]:
+    return [tuple(row) for row in model.objects.filter(user_id=user.pk).order_by("role", "region__path")
+            .values_list("role", "region__path", "region_id", "region__name", "region__code")]
+
+
+def _subtrees_from_database(tenant_id: int, paths: set[str]) -> Subtrees:
+    """One query: every region under one of ``paths`` (``path LIKE 'p%'``), grouped by the held path."""
+    from django.db.models import Q
+
+    from governance.models import Region
+
+    if not paths:
+        return {}
+    ordered = sorted(paths)
+    minimal = [path for i, path in enumerate(ordered) if not any(path.startswith(kept) for kept in ordered[:i])]
+    condition = Q()
+    for path in minimal:
+        condition |= Q(path__startswith=path)
+    found = list(Region.objects.filter(condition, tenant_id=tenant_id).order_by("pk").values_list("pk", "path"))
+    return {held: tuple(pk for pk, path in found if path.startswith(held)) for held in ordered}
 
 
 def _now_and_on_commit(func) -> None:

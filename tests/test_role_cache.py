@@ -97,3 +97,97 @@ def test_production_caches_roles_only_in_a_shared_cache(redis_url, seconds, toke
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [seconds, token_seconds]
+
+
+# --- the subtree ids cached with the roles (the jurisdiction filter of governance.selectors.scope_to_user) ----
+
+def _region_ids(api, **params) -> set[int]:
+    response = api.get("/api/v1/regions/", {"page_size": 100, **params})
+    assert response.status_code == 200
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_the_scope_filters_by_the_cached_subtree_ids_without_a_region_join(api_for, users, tree_a):
+    from governance.models import Region
+    from governance.selectors import scope_to_user
+
+    street = tree_a["street"]
+    with tenant_context(tree_a["tenant"]):
+        expected = set(Region.objects.filter(path__startswith=street.path).values_list("pk", flat=True))
+        user = users["street_a"]
+        queryset = scope_to_user(Region.objects.all(), user, region_field="")
+        with CaptureQueriesContext(connection) as ctx:
+            assert set(queryset.values_list("pk", flat=True)) == expected
+        sql = ctx.captured_queries[-1]["sql"]
+        assert "LIKE" not in sql and ("json_each" in sql or "ANY(" in sql)
+        # Through a foreign key: the key's column, no join on the region table.
+        from orgs.models import Organization
+        org_sql = str(scope_to_user(Organization.objects.all(), user).query)
+        assert "governance_region" not in org_sql
+    assert _region_ids(api_for(user)) == expected
+
+
+def test_a_region_added_in_bulk_is_seen_at_once(api_for, users, tree_a):
+    from governance.models import Region, RegionLevel
+
+    api = api_for(users["street_a"])
+    before = _region_ids(api)
+    street = tree_a["street"]
+    with tenant_context(tree_a["tenant"]):
+        Region.objects.bulk_create([Region(tenant=tree_a["tenant"], parent=street, level=RegionLevel.COMMUNITY,
+                                           code="430405001099", name="新建社区", path=f"{street.path}430405001099/",
+                                           depth=street.depth + 1)])
+        new = Region.objects.get(code="430405001099")
+    assert _region_ids(api) == before | {new.pk}
+    assert api.get(f"/api/v1/regions/{new.pk}/").status_code == 200
+
+
+def test_a_region_created_by_the_service_is_seen_at_once(api_for, users, tree_a):
+    from governance.models import RegionLevel
+
+    api = api_for(users["street_a"])
+    before = _region_ids(api)
+    with tenant_context(tree_a["tenant"]):
+        new = services.region_create(actor=users["admin_a"], parent=tree_a["community"], level=RegionLevel.GRID,
+                                     code="430405001001009", name="第九网格")
+    assert _region_ids(api) == before | {new.pk}
+
+
+def test_a_region_moved_by_an_update_leaves_the_subtree(api_for, users, tree_a):
+    from governance.models import Region
+
+    api = api_for(users["street_a"])
+    grid = tree_a["grid"]
+    assert grid.pk in _region_ids(api)
+    with tenant_context(tree_a["tenant"]):
+        Region.objects.filter(pk=grid.pk).update(parent=tree_a["community2"],
+                                                 path=f"{tree_a['community2'].path}{grid.code}/")
+    assert grid.pk not in _region_ids(api)
+    assert api.get(f"/api/v1/regions/{grid.pk}/").status_code == 404
+
+
+def test_without_the_role_cache_the_scope_is_the_same(api_for, users, tree_a, settings):
+    names = ("street_a", "admin_a", "community_a", "street_b")
+    cached = {name: (_region_ids(api_for(users[name])), _region_ids(api_for(users[name]), level=5)) for name in names}
+    assert all(ids for ids, _communities in cached.values())
+    settings.ROLE_CACHE_SECONDS = 0
+    for name in names:
+        api = api_for(users[name])
+        assert (_region_ids(api), _region_ids(api, level=5)) == cached[name]
+
+
+def test_the_id_array_filter_takes_more_ids_than_sqlite_parameters(in_tenant, tree_a):
+    from django.db.models import F
+
+    from governance.id_array import IdIn
+    from governance.models import Region
+
+    with in_tenant(tree_a["tenant"]):
+        ids = [tree_a["street"].pk, *range(10**6, 10**6 + 40_000)]
+        assert list(Region.objects.filter(IdIn(F("pk"), ids)).values_list("pk", flat=True)) == [tree_a["street"].pk]
+        assert not Region.objects.filter(IdIn(F("pk"), [])).exists()
+        # Through a foreign key, combined with other conditions and with OR.
+        children = Region.objects.filter(IdIn(F("parent"), [tree_a["street"].pk]))
+        assert set(children.values_list("pk", flat=True)) == {tree_a["community"].pk, tree_a["community_other"].pk}
+        either = children | Region.objects.filter(IdIn(F("pk"), [tree_a["grid"].pk]))
+        assert either.count() == 3

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from governance.tenancy import TenantOwnedModel
+from governance.tenancy import TenantManager, TenantOwnedModel, TenantQuerySet, get_current_tenant_id
 
 
 class RegionLevel(models.IntegerChoices):
@@ -20,6 +20,36 @@ class RegionLevel(models.IntegerChoices):
 LEVEL_CODE_DIGITS = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12, 6: 15, 7: 18}
 
 
+class RegionQuerySet(TenantQuerySet):
+    """Bulk writes bypass the save/delete signals, so they bump the tenant's region version themselves: the
+    cached roles carry each held subtree's region ids (governance.role_cache), which a new or moved region
+    changes."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        _forget_regions({obj.tenant_id for obj in created})
+        return created
+
+    def update(self, **kwargs):
+        tenant_id = get_current_tenant_id()
+        tenant_ids = {tenant_id} if tenant_id is not None else set(self.values_list("tenant_id", flat=True))
+        rows = super().update(**kwargs)
+        if rows:
+            _forget_regions(tenant_ids)
+        return rows
+
+
+def _forget_regions(tenant_ids) -> None:
+    from governance import role_cache
+
+    for tenant_id in tenant_ids:
+        role_cache.forget_tenant_regions(tenant_id=tenant_id)
+
+
+class RegionManager(TenantManager.from_queryset(RegionQuerySet)):
+    pass
+
+
 class Region(TenantOwnedModel):
     """A node of the jurisdiction tree (辖区节点).
 
@@ -36,6 +66,9 @@ class Region(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(_("path"), max_length=255, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+
+    objects = RegionManager()
+    unscoped = models.Manager.from_queryset(RegionQuerySet)()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("region")
