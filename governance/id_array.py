@@ -5,18 +5,19 @@ Django renders ``field__in=[...]`` as one placeholder per id: thousands of param
 as a single parameter instead: ``column = ANY(%s::bigint[])`` on PostgreSQL (psycopg adapts the list to an
 array) and ``column IN (SELECT value FROM json_each(%s))`` on SQLite (the ids as one JSON text).
 
-    queryset.filter(IdIn(F("region"), [3, 5, 8]))
+    queryset.filter(region__in_ids=[3, 5, 8])        # registered on every field, joins promoted as for __in
+    queryset.filter(IdIn(F("region"), [3, 5, 8]))     # or as an expression
 """
 
 from __future__ import annotations
 
 import json
 
-from django.db.models import Lookup
+from django.db.models import Field, ForeignObject, Lookup
 
 
 class IdIn(Lookup):
-    lookup_name = "governance_id_in"  # not registered on any field: used as an expression in filter()
+    lookup_name = "in_ids"
     prepare_rhs = False
     can_use_none_as_rhs = False
 
@@ -32,3 +33,7 @@ class IdIn(Lookup):
             return f"{lhs_sql} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
         # lhs_sql is the compiled column (quoted names), the ids are a parameter.
         return f"{lhs_sql} IN (SELECT value FROM json_each(%s))", (*lhs_params, json.dumps(self.rhs))  # noqa: S608
+
+
+Field.register_lookup(IdIn)
+ForeignObject.register_lookup(IdIn)  # related fields keep lookups of their own

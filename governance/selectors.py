@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from governance import role_cache
-from governance.id_array import IdIn
+from governance import (
+    id_array,  # noqa: F401  (registers the __in_ids lookup)
+    role_cache,
+)
 from governance.models import ApiToken, AuditEvent, Region, RoleAssignment
 from governance.models.accounts import STAFF_ROLES, Role
 from governance.tenancy import get_current_tenant_id
@@ -84,21 +86,26 @@ def scope_to_user(
     (governance.role_cache), as one array parameter (``region_id = ANY(%s)`` on PostgreSQL): no join on the
     region table, so the planner estimates the other filters on their own. Without the role cache the ids
     come from a sub-query on the regions' paths (no extra query either)."""
+    condition = scope_condition(user, region_field=region_field, roles=roles)
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
+def scope_condition(user, *, region_field: str = "region", roles: Iterable[str] | None = None) -> Q | None:
+    """The filter of ``scope_to_user`` as a ``Q`` (to combine, e.g. "the contract's region or the
+    application's"), or None when the user sees nothing through ``roles``."""
     paths = user_region_paths(user, roles)
     if not paths:
-        return queryset.none()
+        return None
     column = region_field or "pk"
     _rows, subtrees = _role_entry(user)
     if subtrees is not None:
         ids = sorted({pk for path in paths for pk in subtrees.get(path, ())})
-        if not ids:
-            return queryset.none()
-        return queryset.filter(IdIn(F(column), ids))
+        return Q(**{f"{column}__in_ids": ids}) if ids else None
     condition = Q()
     for path in paths:
         condition |= Q(path__startswith=path)
     regions = Region.objects.filter(condition, tenant_id=get_current_tenant_id()).values("pk")
-    return queryset.filter(**{f"{column}__in": regions})
+    return Q(**{f"{column}__in": regions})
 
 
 def users_with_roles_over(region: Region, roles: Iterable[str]):

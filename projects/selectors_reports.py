@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from governance.selectors import get_object_for_user_or_404, user_region_paths
+from governance.selectors import get_object_for_user_or_404, scope_condition
 from orgs.permissions import is_org_user, member_organization_ids
 from projects.models import (
     Aggregation,
@@ -23,6 +23,7 @@ from projects.models import (
     IndicatorActual,
     ProgressReport,
     ReportExpenditure,
+    ReportKind,
     ReportStatus,
 )
 from projects.permissions import VIEW_ROLES
@@ -47,14 +48,27 @@ def _filtered(queryset: QuerySet, filters: dict) -> QuerySet:
 
 
 def report_list(*, user, filters: dict | None = None) -> QuerySet[ProgressReport]:
-    """Staff: the reports of the contracts in the user's subtree."""
-    paths = user_region_paths(user, VIEW_ROLES)
-    if not paths:
+    """Staff: the reports of the contracts in the user's subtree (the buyer's region or the application's)."""
+    by_contract = scope_condition(user, region_field="contract__region", roles=VIEW_ROLES)
+    if by_contract is None:
         return ProgressReport.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(contract__region__path__startswith=path) | Q(contract__application__region__path__startswith=path)
-    return _filtered(ProgressReport.objects.filter(condition), filters or {})
+    by_application = scope_condition(user, region_field="contract__application__region", roles=VIEW_ROLES)
+    return _filtered(ProgressReport.objects.filter(by_contract | by_application), filters or {})
+
+
+# Columns of a list row (API and HTML lists read ``.values(*REPORT_LIST_VALUES)``, no model instances).
+REPORT_LIST_VALUES = ("id", "contract_id", "contract__number", "contract__organization__name", "sequence", "kind",
+                      "period_start", "period_end", "due_date", "status", "overdue", "tranche_id")
+
+
+def report_list_rows(rows: list[dict]) -> list[dict]:
+    """The list rows with their choices' labels (``kind_display``, ``status_display``) in the request's language."""
+    kinds = {value: str(label) for value, label in ReportKind.choices}
+    statuses = {value: str(label) for value, label in ReportStatus.choices}
+    for row in rows:
+        row["kind_display"] = kinds.get(row["kind"], row["kind"])
+        row["status_display"] = statuses.get(row["status"], row["status"])
+    return rows
 
 
 def report_get_for_user(*, user, pk) -> ProgressReport:

@@ -29,7 +29,10 @@ def _filters(request) -> dict:
 
 
 def _render_list(request, template, queryset):
-    return render(request, template, {"page": paginate(request, queryset), "query": querystring_without_page(request),
+    # Rows as dicts of the listed columns (selectors_reports.REPORT_LIST_VALUES), no model instances.
+    page = paginate(request, queryset.values(*selectors_reports.REPORT_LIST_VALUES))
+    page.object_list = selectors_reports.report_list_rows(list(page.object_list))
+    return render(request, template, {"page": page, "query": querystring_without_page(request),
                                       "filters": _filters(request), "statuses": ReportStatus.choices,
                                       "L": labels(ProgressReport)})
 
