@@ -117,7 +117,7 @@ def application_detail_rows(application: Application) -> dict:
         "budget_lines": list(application.budget_lines.all()),
         "indicators": list(application.indicators.all()),
         "cosigners": list(application.cosigners.all()),
-        "attachments": list(application.attachments.all()),
+        "attachments": list(application.attachments.select_related("uploaded_by")),
         "likely_bidders": list(application.likely_bidders.all()),
         "draws": list(ReviewDraw.objects.filter(application=application).order_by("round")),
     }

@@ -56,3 +56,14 @@ urlpatterns += evaluation_urlpatterns
 from projects.urls_renewals import urlpatterns as renewal_urlpatterns  # noqa: E402
 
 urlpatterns += renewal_urlpatterns
+
+# Attachments of applications.
+from projects.views import application_files  # noqa: E402
+
+urlpatterns += [
+    path("applications/<int:pk>/attachments/", application_files.attachment_upload, name="application-attachment-add"),
+    path("applications/<int:pk>/attachments/<int:attachment_pk>/", application_files.attachment_file,
+         name="application-attachment-file"),
+    path("applications/<int:pk>/attachments/<int:attachment_pk>/delete/", application_files.attachment_delete,
+         name="application-attachment-delete"),
+]

@@ -49,3 +49,15 @@ urlpatterns += evaluation_urlpatterns
 from projects.api.urls_renewals import urlpatterns as renewal_urlpatterns  # noqa: E402
 
 urlpatterns += renewal_urlpatterns
+
+# Attachments of applications.
+from projects.api import application_files as files  # noqa: E402
+
+urlpatterns += [
+    path("projects/applications/<int:pk>/attachments/", files.ApplicationAttachmentListView.as_view(),
+         name="api-application-attachment-list"),
+    path("projects/applications/<int:pk>/attachments/<int:attachment_pk>/",
+         files.ApplicationAttachmentDetailView.as_view(), name="api-application-attachment-detail"),
+    path("projects/applications/<int:pk>/attachments/<int:attachment_pk>/file/",
+         files.ApplicationAttachmentFileView.as_view(), name="api-application-attachment-file"),
+]

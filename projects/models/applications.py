@@ -102,6 +102,7 @@ class ApplicationCosigner(TenantOwnedModel):
         verbose_name = _("co-signer")
         verbose_name_plural = _("co-signers")
         ordering = ["application", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "name"], name="cosigner_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -248,6 +249,8 @@ class AttachmentFields(models.Model):
 
 
 class ApplicationAttachment(TenantOwnedModel, AttachmentFields):
+    """A file attached to an application (申报附件): a survey, minutes, a letter of support."""
+
     upload_dir = "applications"
     application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
                                     related_name="attachments")
@@ -256,6 +259,8 @@ class ApplicationAttachment(TenantOwnedModel, AttachmentFields):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["application", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "name"],
+                                               name="application_attachment_unique_name")]
 
     @property
     def audit_region(self):

@@ -18,12 +18,41 @@ def labels(model) -> dict:
     return {f.name: capfirst(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
+def run_step(request, run, done: str) -> bool:
+    """Run a service call; its errors become an error message, success the message ``done``."""
+    from django.contrib import messages
+
+    from governance.web import service_errors
+
+    with service_errors(request) as outcome:
+        run()
+    if outcome.ok:
+        messages.success(request, done)
+    return outcome.ok
+
+
+def attach_uploaded(request, add) -> None:
+    """``add(uploaded_file)`` with the request's ``file``, or "choose a file" when none was sent."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, _("Choose a file."))
+    else:
+        run_step(request, lambda: add(uploaded), _("File attached."))
+
+
 def serve_file(files, pk):
     """The file row ``pk`` of ``files`` (a queryset already scoped by its parent's access check: a bid's
     attachments, a report's evidence) as a download; 404 when it is not there. Never served as public media."""
+    return file_response(files.filter(pk=pk).first())
+
+
+def file_response(row):
+    """A file row the caller's access check already returned, as a download (404 when its file is gone)."""
     from django.http import FileResponse, Http404
 
-    row = files.filter(pk=pk).first()
     if row is None or not row.file:
         raise Http404
     try:

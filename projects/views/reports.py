@@ -18,7 +18,7 @@ from projects import permissions_reports, selectors_reports, selectors_tenders
 from projects.models import ProgressReport, ReportStatus
 from projects.permissions_tenders import can_manage_contract, can_view_tenders, is_org_user
 from projects.services import reports as services
-from projects.views.helpers import labels, require, serve_file
+from projects.views.helpers import attach_uploaded, labels, require, serve_file
 from projects.workflows_reports import REPORT_WORKFLOW
 
 EXTRA_EXPENDITURE_ROWS = 3
@@ -204,12 +204,6 @@ def portal_report_evidence_file(request, pk, evidence_pk):
 @require_POST
 def portal_report_evidence(request, pk):
     report = selectors_reports.my_report_get(user=request.user, pk=pk)
-    uploaded = request.FILES.get("file")
-    if uploaded is None:
-        messages.error(request, _("Choose a file."))
-    else:
-        with service_errors(request) as outcome:
-            services.report_evidence_add(actor=request.user, report=report, uploaded_file=uploaded)
-        if outcome.ok:
-            messages.success(request, _("File attached."))
+    attach_uploaded(request, lambda uploaded: services.report_evidence_add(actor=request.user, report=report,
+                                                                          uploaded_file=uploaded))
     return redirect("projects:portal-report", report.pk)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from governance.views import paginate, querystring_without_page
 from governance.web import service_errors
-from projects import permissions, selectors, services
+from projects import permissions, selectors, selectors_attachments, services
 from projects.forms import RecuseForm, RelationForm, ScoreForm
 from projects.models import AssignmentStatus
 from projects.views.helpers import require
@@ -45,6 +45,8 @@ def assignment_detail(request, pk):
         "assignment": assignment, "a": application, "form": form, "recuse_form": RecuseForm(),
         "indicators": list(application.indicators.all()), "budget_lines": list(application.budget_lines.all()),
         "peers": selectors.peer_scores(assignment=assignment),
+        "attachments": list(selectors_attachments.application_attachment_list(application=application))
+        if assignment.status != AssignmentStatus.RECUSED else [],
         "editable": assignment.status == AssignmentStatus.PENDING})
 
 
