@@ -122,6 +122,11 @@ def test_credit_reasons_are_documented_per_list(schema):
     assert "annual_report_overdue" in variants["abnormal"] and not variants["abnormal"] & variants["serious"]
 
 
+# Application attachments: the one upload (multipart) and the one file download (binary) of the API.
+FILE_UPLOADS = {"/api/v1/projects/applications/{id}/attachments/"}
+FILE_DOWNLOADS = {"/api/v1/projects/applications/{id}/attachments/{attachment_pk}/file/"}
+
+
 def test_every_operation_documents_its_errors_with_the_envelope(schema):
     envelope = {"$ref": "#/components/schemas/Error"}
     assert set(_component(schema, "Error")["required"]) == {"message", "extra"}
@@ -135,9 +140,12 @@ def test_every_operation_documents_its_errors_with_the_envelope(schema):
             for code in expected:
                 assert responses[code]["content"] == {"application/json": {"schema": envelope}}, (route, code)
             for code, response in responses.items():
-                assert set(response.get("content", {"application/json": None})) == {"application/json"}, (route, code)
+                media = {"application/octet-stream"} if route in FILE_DOWNLOADS and code == "200" else {
+                    "application/json"}
+                assert set(response.get("content", {"application/json": None})) == media, (route, code)
             if "requestBody" in operation:
-                assert set(operation["requestBody"]["content"]) == {"application/json"}, route
+                media = {"multipart/form-data"} if route in FILE_UPLOADS else {"application/json"}
+                assert set(operation["requestBody"]["content"]) == media, route
 
 
 def test_documented_text_and_amount_patterns_are_what_the_api_accepts(users, api_for, schema, tree_a):
