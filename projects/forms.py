@@ -141,14 +141,28 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
         choices=[("", _("Automatic (a percentage per period, else cumulative)")), *Aggregation.choices])
 
 
-BudgetLineFormSet = formset_factory(BudgetLineForm, extra=2, max_num=50, validate_max=True)
-IndicatorFormSet = formset_factory(IndicatorForm, extra=2, max_num=30, validate_max=True)
+class CosignerForm(BootstrapFormMixin, forms.Form):
+    """A residents' representative co-signing the application (居民代表联署)."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    capacity = forms.CharField(label=_("Capacity"), max_length=100, required=False,
+                               help_text=_("e.g. residents' representative, building head."))
+    signed_on = forms.DateField(label=_("Date signed"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# A "delete" box per row removes it; saving adds empty rows for more (the services' limits).
+BudgetLineFormSet = formset_factory(BudgetLineForm, extra=2, max_num=50, validate_max=True, can_delete=True)
+CosignerFormSet = formset_factory(CosignerForm, extra=2, max_num=30, validate_max=True, can_delete=True)
+IndicatorFormSet = formset_factory(IndicatorForm, extra=2, max_num=30, validate_max=True, can_delete=True)
 
 
 def formset_rows(formset) -> list[dict]:
-    """Filled rows of a valid formset (blank extra rows left out)."""
-    return [form.cleaned_data for form in formset.forms if form.has_changed() and form.cleaned_data
-            and not form.cleaned_data.get("DELETE")]
+    """Filled rows of a valid formset: the rows it was given (changed or not) and the filled extra rows;
+    blank extra rows and rows ticked for deletion left out."""
+    initial = formset.initial_form_count()
+    return [{name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
+            for index, form in enumerate(formset.forms)
+            if (index < initial or form.has_changed()) and form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
 class DecisionForm(BootstrapFormMixin, forms.Form):

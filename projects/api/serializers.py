@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from governance.api.fields import DecimalStringField
+from governance.api.fields import DecimalStringField, PastDateField
+from governance.api.inputs import InputSerializer
 from governance.api.lists import choice_labels, date_out, datetime_out, decimal_out, display
 from projects.models import (
     Aggregation,
@@ -133,6 +134,18 @@ class IndicatorSerializer(serializers.Serializer):
         help_text="Omitted: per_period for a percentage (unit %), else cumulative. A percentage is never cumulative.")
 
 
+class CosignerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    capacity = serializers.CharField(max_length=100, allow_blank=True, default="")
+    signed_on = serializers.DateField()
+
+
+class CosignerInputSerializer(InputSerializer, CosignerSerializer):
+    """A residents' representative co-signing the application; each name once per application."""
+
+    signed_on = PastDateField()
+
+
 class DrawSerializer(serializers.Serializer):
     round = serializers.IntegerField()
     purpose = serializers.CharField()
@@ -155,6 +168,7 @@ class ApplicationDetailSerializer(ApplicationOutputSerializer):
     score_spread = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     budget_lines = BudgetLineSerializer(many=True, source="budget_lines.all")
     indicators = IndicatorSerializer(many=True, source="indicators.all")
+    cosigners = CosignerSerializer(many=True, source="cosigners.all")
     draws = DrawSerializer(many=True, source="draws.all")
 
 
@@ -168,6 +182,20 @@ class ApplicationInputSerializer(serializers.Serializer):
     service_period_months = serializers.IntegerField(min_value=1, max_value=36, default=12)
     budget_lines = BudgetLineSerializer(many=True, max_length=50)
     indicators = IndicatorSerializer(many=True, max_length=30)
+    cosigners = CosignerInputSerializer(many=True, max_length=30, required=False, default=list)
+
+
+class ApplicationUpdateInputSerializer(InputSerializer):
+    """A change of a draft or returned application: only the fields sent change; a list sent replaces all its rows."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    need_statement = serializers.CharField(max_length=10000, required=False)
+    target_groups = serializers.CharField(max_length=200, required=False)
+    beneficiaries = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
+    service_period_months = serializers.IntegerField(min_value=1, max_value=36, required=False)
+    budget_lines = BudgetLineSerializer(many=True, max_length=50, required=False)
+    indicators = IndicatorSerializer(many=True, max_length=30, required=False)
+    cosigners = CosignerInputSerializer(many=True, max_length=30, required=False)
 
 
 class DecisionInputSerializer(serializers.Serializer):

@@ -114,7 +114,8 @@ class ApplicationListView(_SelectorListView):
         application = services.application_create(
             actor=request.user, program=program, region=region,
             budget_lines=[dict(x) for x in fields.pop("budget_lines")],
-            indicators=[dict(x) for x in fields.pop("indicators")], **fields)
+            indicators=[dict(x) for x in fields.pop("indicators")],
+            cosigners=[dict(x) for x in fields.pop("cosigners")], **fields)
         return Response(s.ApplicationDetailSerializer(_application(request, application.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -123,6 +124,18 @@ class ApplicationListView(_SelectorListView):
 class ApplicationDetailView(APIView):
     @extend_schema(responses={200: s.ApplicationDetailSerializer, **ERRORS})
     def get(self, request, pk):
+        return Response(s.ApplicationDetailSerializer(_application(request, pk)).data)
+
+    @extend_schema(request=s.ApplicationUpdateInputSerializer, responses={200: s.ApplicationDetailSerializer, **ERRORS})
+    def patch(self, request, pk):
+        """Change a draft or returned application (the applying unit's staff); a list sent replaces its rows."""
+        application = _application(request, pk)
+        data = s.ApplicationUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        rows = {name: [dict(x) for x in fields.pop(name)] for name in ("budget_lines", "indicators", "cosigners")
+                if name in fields}
+        services.application_update(actor=request.user, application=application, **rows, **fields)
         return Response(s.ApplicationDetailSerializer(_application(request, pk)).data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ INDICATOR_FIELDS = ("name", "kind", "unit", "baseline", "target", "weight", "dir
                     "verification")
 COSIGNER_FIELDS = ("name", "capacity", "signed_on")
 EDITABLE = {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED}
+MAX_COSIGNERS = 30
 
 
 def _check_cap(program, lines: list[BudgetLine]) -> Decimal:
@@ -55,6 +57,30 @@ def _default_aggregation(row: dict) -> dict:
         return row
     share = str(row.get("unit") or "").strip() == "%"
     return {**row, "aggregation": Aggregation.PER_PERIOD if share else Aggregation.CUMULATIVE}
+
+
+def _cosigner_rows(application, *, tenant, cosigners) -> list[ApplicationCosigner]:
+    """Co-signers as rows: at most ``MAX_COSIGNERS``, a name each (once), signed on a day not after today."""
+    if len(cosigners) > MAX_COSIGNERS:
+        raise ApplicationError(_("An application has at most %(n)s co-signers.") % {"n": MAX_COSIGNERS},
+                               extra={"field": "cosigners"})
+    for row in cosigners:
+        reject_unknown(row, COSIGNER_FIELDS)
+    signers = [ApplicationCosigner(tenant=tenant, application=application,
+                                   **{**row, "name": " ".join(str(row.get("name") or "").split()),
+                                      "capacity": str(row.get("capacity") or "").strip()}) for row in cosigners]
+    clean_rows(signers, prefix="cosigners", exclude=["application"])
+    errors, seen, today = {}, set(), timezone.localdate()
+    for index, signer in enumerate(signers):
+        if signer.name in seen:
+            errors[f"cosigners.{index}.name"] = [_("%(name)s is listed twice among the co-signers.")
+                                                 % {"name": signer.name}]
+        seen.add(signer.name)
+        if signer.signed_on > today:
+            errors[f"cosigners.{index}.signed_on"] = [_("A co-signer's signing date cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    return signers
 
 
 def _replace_children(application, *, tenant, budget_lines, indicators, cosigners) -> None:
@@ -75,10 +101,7 @@ def _replace_children(application, *, tenant, budget_lines, indicators, cosigner
                 for i, row in enumerate(indicators)]
         clean_rows(rows, prefix="indicators", exclude=["application"])
     if cosigners is not None:
-        for row in cosigners:
-            reject_unknown(row, COSIGNER_FIELDS)
-        signers = [ApplicationCosigner(tenant=tenant, application=application, **row) for row in cosigners]
-        clean_rows(signers, prefix="cosigners", exclude=["application"])
+        signers = _cosigner_rows(application, tenant=tenant, cosigners=cosigners)
     application.full_clean()
     application.save()
     if budget_lines is not None:
@@ -111,7 +134,8 @@ def application_create(*, actor, program, region, budget_lines=(), indicators=()
     APPLICATION_WORKFLOW.start(obj=application, actor=actor)
     audit_record(actor=actor, action="application.create", obj=application,
                  changes={**snapshot(application, ["number", "title", "requested_amount"]),
-                          "budget_lines": len(budget_lines), "indicators": len(indicators)})
+                          "budget_lines": len(budget_lines), "indicators": len(indicators),
+                          "cosigners": _cosigner_names(application)})
     return application
 
 
@@ -126,15 +150,25 @@ def application_update(*, actor, application: Application, budget_lines=None, in
     if application.status not in EDITABLE:
         raise ConflictError(_("Only a draft or a returned application can be changed."))
     before = snapshot(application, [*fields, "requested_amount"])
+    if cosigners is not None:
+        before["cosigners"] = _cosigner_names(application)
     for name, value in fields.items():
         setattr(application, name, value)
     _replace_children(application, tenant=application.tenant, budget_lines=budget_lines, indicators=indicators,
                       cosigners=cosigners)
     if likely_bidders is not None:
         application.likely_bidders.set(likely_bidders)
-    audit_record(actor=actor, action="application.update", obj=application,
-                 changes=diff(before, snapshot(application, [*fields, "requested_amount"])))
+    after = snapshot(application, [*fields, "requested_amount"])
+    if cosigners is not None:
+        after["cosigners"] = _cosigner_names(application)
+    audit_record(actor=actor, action="application.update", obj=application, changes=diff(before, after))
     return application
+
+
+def _cosigner_names(application) -> list[list[str]]:
+    return [[name, capacity, str(signed_on)] for name, capacity, signed_on in
+            ApplicationCosigner.objects.filter(application=application).order_by("id")
+            .values_list("name", "capacity", "signed_on")]
 
 
 def completeness_problems(application: Application) -> list[str]:

@@ -35,6 +35,19 @@ def experts(tree_a, users):
         return [ExpertFactory(region=tree_a["street"], user=account) for account in accounts]
 
 
+def form_rows(budget=BUDGET, taskbook=TASKBOOK, *, edit: bool = False) -> dict:
+    """The budget and task book rows of the application form's POST (``edit``: they are the initial rows)."""
+    data = {"lines-TOTAL_FORMS": len(budget), "lines-INITIAL_FORMS": len(budget) if edit else 0,
+            "indicators-TOTAL_FORMS": len(taskbook), "indicators-INITIAL_FORMS": len(taskbook) if edit else 0}
+    for i, line in enumerate(budget):
+        data |= {f"lines-{i}-{k}": v for k, v in line.items()}
+    for i, row in enumerate(taskbook):
+        data |= {f"indicators-{i}-{k}": v for k, v in row.items()} | {
+            f"indicators-{i}-baseline": 0, f"indicators-{i}-direction": "ascending",
+            f"indicators-{i}-aggregation": "per_period" if row["unit"] == "%" else "cumulative"}
+    return data
+
+
 def new_application(tree_a, users, program, **extra):
     with tenant_context(tree_a["tenant"]):
         return services.application_create(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from governance.tenancy import tenant_context
 from projects import services
 from projects.models import Application, ApplicationStatus
-from projects.tests.conftest import BUDGET, TASKBOOK, new_application, row_makers
+from projects.tests.conftest import TASKBOOK, form_rows, new_application, row_makers
 
 
 @pytest.fixture
@@ -89,16 +89,10 @@ def test_application_form_creates_with_budget_and_task_book(client_for, users, t
     client = client_for(users["community_a"])
     data = {"program": program.pk, "region": tree_a["community"].pk, "title": "四点半课堂",
             "need_statement": "双职工家庭子女放学后无人看护。", "target_groups": "儿童", "beneficiaries": 60,
-            "service_period_months": 12, "lines-TOTAL_FORMS": 2, "lines-INITIAL_FORMS": 0,
-            "indicators-TOTAL_FORMS": 2, "indicators-INITIAL_FORMS": 0}
-    for i, line in enumerate(BUDGET):
-        data |= {f"lines-{i}-{k}": v for k, v in line.items()}
-    for i, row in enumerate(TASKBOOK):
-        data |= {f"indicators-{i}-{k}": v for k, v in row.items()} | {
-            f"indicators-{i}-baseline": 0, f"indicators-{i}-direction": "ascending",
-            f"indicators-{i}-aggregation": "cumulative"}
+            "service_period_months": 12, "cosigners-TOTAL_FORMS": 0, "cosigners-INITIAL_FORMS": 0} | form_rows()
     share = next(i for i, row in enumerate(TASKBOOK) if row["unit"] == "%")
     # A percentage cannot be added up over periods: refused on its row, nothing saved.
+    data[f"indicators-{share}-aggregation"] = "cumulative"
     refused = client.post(reverse("projects:application-create"), data)
     assert refused.status_code == 200 and "百分比指标不能按期累加" in refused.content.decode()
     data[f"indicators-{share}-aggregation"] = ""  # 自动: a percentage is reported per period

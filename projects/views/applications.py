@@ -19,6 +19,7 @@ from projects.forms import (
     ApplicationForm,
     BudgetLineFormSet,
     ConsultationForm,
+    CosignerFormSet,
     DecisionForm,
     IndicatorFormSet,
     formset_rows,
@@ -121,28 +122,34 @@ def _application_form(request, application=None):
                  for x in application.budget_lines.all()]
         indicators = [{f: getattr(x, f) for f in ("name", "kind", "unit", "baseline", "target", "weight",
                                                    "direction", "aggregation")} for x in application.indicators.all()]
+        signers = [{"name": x.name, "capacity": x.capacity, "signed_on": x.signed_on}
+                   for x in application.cosigners.all()]
     else:
-        initial, lines, indicators = {"program": request.GET.get("program")}, [], []
+        initial, lines, indicators, signers = {"program": request.GET.get("program")}, [], [], []
     data = request.POST or None
     form = ApplicationForm(data, initial=initial, regions=apply_regions(user), programs=programs)
     budget = BudgetLineFormSet(data, prefix="lines", initial=lines)
     taskbook = IndicatorFormSet(data, prefix="indicators", initial=indicators)
-    if request.method == "POST" and form.is_valid() and budget.is_valid() and taskbook.is_valid():
+    cosigners = CosignerFormSet(data, prefix="cosigners", initial=signers)
+    if request.method == "POST" and all([form.is_valid(), budget.is_valid(), taskbook.is_valid(),
+                                         cosigners.is_valid()]):
         fields = dict(form.cleaned_data)
         program, region, bidders = fields.pop("program"), fields.pop("region"), fields.pop("likely_bidders")
         with service_errors(request, form) as outcome:
             if application is None:
                 application = services.application_create(
                     actor=user, program=program, region=region, budget_lines=formset_rows(budget),
-                    indicators=formset_rows(taskbook), likely_bidders=bidders, **fields)
+                    indicators=formset_rows(taskbook), cosigners=formset_rows(cosigners), likely_bidders=bidders,
+                    **fields)
             else:
                 services.application_update(actor=user, application=application, budget_lines=formset_rows(budget),
-                                            indicators=formset_rows(taskbook), likely_bidders=bidders, **fields)
+                                            indicators=formset_rows(taskbook), cosigners=formset_rows(cosigners),
+                                            likely_bidders=bidders, **fields)
         if outcome.ok:
             messages.success(request, _("Application saved."))
             return redirect("projects:application-detail", application.pk)
     return render(request, "projects/application_form.html", {
-        "form": form, "budget": budget, "taskbook": taskbook, "application": application})
+        "form": form, "budget": budget, "taskbook": taskbook, "cosigners": cosigners, "application": application})
 
 
 @login_required
