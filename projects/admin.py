@@ -68,7 +68,8 @@ class ApplicationAdmin(InlineTenantMixin, TenantAwareAdmin):
         _inline(Indicator, ["position", "name", "kind", "unit", "baseline", "target", "weight", "direction",
                             "aggregation"]),
         _inline(ApplicationCosigner, ["name", "capacity", "signed_on"]),
-        _inline(ApplicationAttachment, ["name", "file", "uploaded_at"], readonly_fields=["uploaded_at"]),
+        _inline(ApplicationAttachment, ["name", "file", "uploaded_by", "uploaded_at"],
+                readonly_fields=["uploaded_by", "uploaded_at"]),
     ]
     show_full_result_count = False
 

@@ -20,6 +20,7 @@ from governance.tenancy import tenant_context
 from orgs.models import Organization, ServiceDomain
 from projects import services
 from projects.models import ApplicationStatus, FundingProgram, ProgramKind, ProgramStatus, RelationKind
+from projects.services import application_files
 
 TENANTS = {"hengyang": "hy", "zhuzhou": "zz"}
 CRITERIA = [("需求契合度", 30, "项目是否回应居民真实需求，需求调研是否充分。"),
@@ -160,6 +161,8 @@ def seed_tenant(*, tenant, prefix: str, seed: int = 2026) -> int:
             services.application_submit(actor=street_user, application=apps[3])
             services.application_decide(actor=street_user, application=apps[3], to=ApplicationStatus.RETURNED,
                                         note="请补充需求调研数据和预算测算依据。")
+            application_files.application_attachment_add(
+                actor=street_user, application=apps[3], uploaded_file=_demo_pdf("需求调研报告.pdf", apps[3].title))
     fund = services.program_create(
         actor=street_user, region=street, name="社区自治金", kind=ProgramKind.SELF_GOVERNANCE_FUND, year=today.year,
         status=ProgramStatus.OPEN, budget_pool=Decimal("100000"), cap_per_application=Decimal("20000"),
@@ -173,12 +176,28 @@ def seed_tenant(*, tenant, prefix: str, seed: int = 2026) -> int:
         target_groups="全体居民", beneficiaries=300,
         budget_lines=[{"category": "materials", "amount": Decimal("12000"), "rationale": "声控灯及线路"}],
         indicators=[{"name": "改造楼道", "kind": "output", "unit": "个", "baseline": 0, "target": 24, "weight": 100}],
-        cosigners=[{"name": "居民代表刘大爷", "capacity": "楼栋长", "signed_on": today}])
+        cosigners=[{"name": "居民代表刘大爷", "capacity": "楼栋长", "signed_on": today},
+                   {"name": "居民代表王阿姨", "capacity": "居民小组长", "signed_on": today}])
+    application_files.application_attachment_add(actor=actor, application=small,
+                                                 uploaded_file=_demo_pdf("居民议事会提议.pdf", small.title))
     services.application_submit(actor=actor, application=small)
     services.consultation_record(actor=street_user, application=small, held_on=today, venue="社区议事厅",
                                  participants=35, votes_for=30, votes_against=3, votes_abstain=2,
                                  minutes="居民代表讨论楼道照明改造方案，表决通过。")
     return created + 1
+
+
+def _demo_pdf(name: str, title: str):
+    """A one-page PDF standing in for a scanned document of the demo (its text is the application's title)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = title.encode("unicode_escape").decode("ascii").replace("(", "").replace(")", "")
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
+            b"4 0 obj<</Length " + str(len(stream)).encode() + b">>stream\n" + stream + b"\nendstream endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
 def each_demo_tenant(seed_tenant, *, stdout=None, what: str) -> None:

@@ -107,6 +107,6 @@ class ApplicationAttachmentFileView(APIView):
 
         attachment = selectors_attachments.application_attachment_get(user=request.user, pk=pk,
                                                                        attachment_pk=attachment_pk)
-        response = file_response(attachment)
+        response = file_response(attachment, content_type="application/octet-stream")
         application_files.application_attachment_downloaded(actor=request.user, attachment=attachment)
         return response

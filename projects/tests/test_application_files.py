@@ -211,6 +211,7 @@ def test_api_upload_list_detail_download_delete(api_for, tree_a, users, draft):
     assert client.get(f"{API}/{draft.pk}/attachments/{row['id']}/").json() == row
     download = client.get(f"{API}/{draft.pk}/attachments/{row['id']}/file/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Type"] == "application/octet-stream"  # as documented
     again = client.post(f"{API}/{draft.pk}/attachments/", {"file": pdf()}, format="multipart")
     assert again.status_code == 409
     assert client.delete(f"{API}/{draft.pk}/attachments/{row['id']}/").status_code == 204

@@ -49,8 +49,9 @@ def serve_file(files, pk):
     return file_response(files.filter(pk=pk).first())
 
 
-def file_response(row):
-    """A file row the caller's access check already returned, as a download (404 when its file is gone)."""
+def file_response(row, content_type: str | None = None):
+    """A file row the caller's access check already returned, as a download (404 when its file is gone);
+    ``content_type`` overrides the type guessed from the name (the API documents one binary type)."""
     from django.http import FileResponse, Http404
 
     if row is None or not row.file:
@@ -59,7 +60,7 @@ def file_response(row):
         handle = row.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=row.name)
+    return FileResponse(handle, as_attachment=True, filename=row.name, content_type=content_type)
 
 
 def program_regions(user):
