@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "RiskKindEnum": "projects.selectors_tenders.RISK_KINDS",
         "RenewalStatusEnum": "projects.models.RenewalStatus",
         "RenewalRecommendationEnum": "projects.models.Recommendation",
+        "ServiceDomainEnum": "orgs.models.ServiceDomain",
+        "MinGradeEnum": "projects.api.programs.MIN_GRADE_CHOICES",
+        "MinLastConclusionEnum": "projects.api.programs.MIN_CONCLUSION_CHOICES",
     },
 }
 

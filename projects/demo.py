@@ -150,9 +150,11 @@ def seed_tenant(*, tenant, prefix: str, seed: int = 2026) -> int:
                 _review(application=application, street_user=street_user, rng=rng)
             services.program_rank_and_approve(actor=street_user, program=program)
             start = datetime.date(year, 3, 1)
-            services.program_update(actor=street_user, program=program, status=ProgramStatus.CLOSED,
+            services.program_update(actor=street_user, program=program,
                                     application_opens=start, application_closes=datetime.date(year, 3, 31),
                                     review_opens=datetime.date(year, 4, 1), review_closes=datetime.date(year, 4, 30))
+            for step in (ProgramStatus.REVIEWING, ProgramStatus.CLOSED):
+                services.program_transition(actor=street_user, program=program, to=step)
         else:  # this year: every state
             _review(application=apps[0], street_user=street_user, rng=rng)
             services.application_submit(actor=street_user, application=apps[1])

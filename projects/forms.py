@@ -73,9 +73,13 @@ _PROGRAM_PLAIN = [name for name in PROGRAM_FIELDS if name != "review_template"]
 
 
 class ProgramForm(BootstrapFormMixin, forms.Form):
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args, regions, creating=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"] = forms.ModelChoiceField(label=_("Owner region"), queryset=regions, empty_label=None)
+        if creating:  # later status changes are workflow steps on the program's page
+            self.fields["status"] = forms.ChoiceField(
+                label=_("Status"), initial=ProgramStatus.DRAFT,
+                choices=[(s, ProgramStatus(s).label) for s in (ProgramStatus.DRAFT, ProgramStatus.OPEN)])
         self.fields.update(fields_for_model(FundingProgram, fields=_PROGRAM_PLAIN))
         self.fields["review_template"] = forms.ModelChoiceField(
             label=_("Review template"), queryset=ReviewTemplate.objects.order_by("name"), required=False)
@@ -93,7 +97,14 @@ class CriterionForm(BootstrapFormMixin, forms.Form):
     allow_not_applicable = forms.BooleanField(label=_("n/a allowed"), required=False, initial=True)
 
 
+class ProgramTransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=ProgramStatus.choices)
+    note = forms.CharField(required=False, max_length=4000)
+
+
 CriterionFormSet = formset_factory(CriterionForm, extra=3, max_num=30, validate_max=True)
+# Editing a template: its criteria shown as rows, each removable.
+CriterionEditFormSet = formset_factory(CriterionForm, extra=2, max_num=30, validate_max=True, can_delete=True)
 
 
 class TemplateForm(BootstrapFormMixin, forms.Form):

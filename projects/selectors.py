@@ -7,7 +7,7 @@ own assignments (and other experts' scores never, until their own are submitted)
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from governance.selectors import get_object_for_user_or_404, scope_to_user, user_region_paths
 from orgs.models import Organization
@@ -74,7 +74,12 @@ def review_template_list(*, user) -> QuerySet[ReviewTemplate]:
 
     if not can_view_projects(user):
         return ReviewTemplate.objects.none()
-    return ReviewTemplate.objects.prefetch_related("criteria").order_by("name", "id")
+    used = ReviewAssignment.objects.filter(application__program__review_template=OuterRef("pk"))
+    return ReviewTemplate.objects.prefetch_related("criteria").annotate(in_use=Exists(used)).order_by("name", "id")
+
+
+def review_template_get_for_user(*, user, pk) -> ReviewTemplate:
+    return get_object_for_user_or_404(review_template_list(user=user), pk=pk)
 
 
 def _visible_applications(user) -> QuerySet[Application]:

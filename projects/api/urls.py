@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from projects.api import relations, views
+from projects.api import programs, relations, views
 
 urlpatterns = [
-    path("projects/programs/", views.ProgramListView.as_view(), name="api-program-list"),
-    path("projects/programs/<int:pk>/", views.ProgramDetailView.as_view(), name="api-program-detail"),
+    path("projects/programs/", programs.ProgramListView.as_view(), name="api-program-list"),
+    path("projects/programs/<int:pk>/", programs.ProgramDetailView.as_view(), name="api-program-detail"),
+    path("projects/programs/<int:pk>/transition/", programs.ProgramTransitionView.as_view(),
+         name="api-program-transition"),
+    path("projects/templates/", programs.TemplateListView.as_view(), name="api-template-list"),
+    path("projects/templates/<int:pk>/", programs.TemplateDetailView.as_view(), name="api-template-detail"),
+    path("projects/applications/<int:pk>/consultation/", programs.ApplicationConsultationView.as_view(),
+         name="api-application-consultation"),
     path("projects/programs/<int:pk>/eligibility/", views.ProgramEligibilityView.as_view(),
          name="api-program-eligibility"),
     path("projects/programs/<int:pk>/rank/", views.ProgramRankView.as_view(), name="api-program-rank"),
@@ -18,8 +24,8 @@ urlpatterns = [
          name="api-application-start-review"),
     path("projects/applications/<int:pk>/decide/", views.ApplicationDecideView.as_view(),
          name="api-application-decide"),
-    path("projects/experts/", views.ExpertListView.as_view(), name="api-expert-list"),
-    path("projects/experts/<int:pk>/", views.ExpertDetailView.as_view(), name="api-expert-detail"),
+    path("projects/experts/", programs.ExpertListView.as_view(), name="api-expert-list"),
+    path("projects/experts/<int:pk>/", programs.ExpertDetailView.as_view(), name="api-expert-detail"),
     path("projects/experts/<int:pk>/relations/", relations.ExpertRelationListView.as_view(),
          name="api-expert-relation-list"),
     path("projects/my/relations/", relations.MyRelationListView.as_view(), name="api-my-relation-list"),

@@ -10,7 +10,13 @@ from projects.services.applications import (
 )
 from projects.services.eligibility import eligibility_explain, eligibility_many, program_rules
 from projects.services.experts import expert_create, expert_update, relation_declare, relation_withdraw
-from projects.services.programs import program_create, program_update, review_template_save
+from projects.services.programs import (
+    program_create,
+    program_transition,
+    program_update,
+    review_template_copy,
+    review_template_save,
+)
 from projects.services.reviews import (
     application_start_review,
     assignment_recuse,
@@ -23,6 +29,6 @@ __all__ = [
     "application_create", "application_decide", "application_start_review", "application_submit",
     "application_update", "assignment_recuse", "completeness_problems", "consultation_record", "draw_candidates",
     "eligibility_explain", "eligibility_many", "expert_create", "expert_update", "program_create",
-    "program_rank_and_approve", "program_rules", "program_update", "relation_declare", "relation_withdraw", "review_template_save",
+    "program_rank_and_approve", "program_rules", "program_transition", "program_update", "relation_declare", "relation_withdraw", "review_template_copy", "review_template_save",
     "scores_save",
 ]

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record, diff, snapshot
-from governance.exceptions import ApplicationError
+from governance.exceptions import ApplicationError, ConflictError
 from governance.tenancy import actor_or_none, require_tenant
 from orgs.permissions import region_in_jurisdiction
-from projects.models import FundingProgram, ReviewCriterion, ReviewTemplate
+from projects.models import FundingProgram, ProgramStatus, ReviewCriterion, ReviewTemplate
 from projects.permissions import PROGRAM_ROLES, can_edit_program, can_manage_programs
 from projects.services._common import clean_rows, reject_unknown, weights_sum_to_100
+from projects.workflows_programs import EARLY_CLOSE_FROM, PROGRAM_WORKFLOW
 
 PROGRAM_FIELDS = (
-    "name", "kind", "year", "description", "status", "budget_pool", "cap_per_application", "application_opens",
+    "name", "kind", "year", "description", "budget_pool", "cap_per_application", "application_opens",
     "application_closes", "review_opens", "review_closes", "review_template", "experts_per_application",
     "spread_margin", "pass_score", "min_grade", "require_not_credit_listed", "require_active",
     "min_years_registered", "min_last_conclusion",
@@ -38,7 +39,7 @@ def review_template_save(*, actor, name: str, description: str = "", criteria: l
     weights_sum_to_100([row.get("weight") or 0 for row in criteria], what=_("criterion weights"))
     if template is None:
         template = ReviewTemplate(tenant=tenant, created_by=actor_or_none(actor))
-    elif template.programs.filter(applications__assignments__isnull=False).exists():
+    elif review_template_in_use(template):
         raise ApplicationError(_("Experts have already been drawn with this template; copy it instead."))
     template.name, template.description = name, description
     template.full_clean()
@@ -52,6 +53,26 @@ def review_template_save(*, actor, name: str, description: str = "", criteria: l
     return template
 
 
+def review_template_in_use(template: ReviewTemplate) -> bool:
+    """Experts were drawn with it: changing its criteria would change finished or running reviews."""
+    return template.programs.filter(applications__assignments__isnull=False).exists()
+
+
+@transaction.atomic
+def review_template_copy(*, actor, template: ReviewTemplate) -> ReviewTemplate:
+    """A new version of a template (its criteria copied) that can be edited while the original stays in use."""
+    require_tenant(template.tenant)
+    taken = set(ReviewTemplate.objects.filter(name__startswith=template.name).values_list("name", flat=True))
+    version = 2
+    while f"{template.name} v{version}" in taken:
+        version += 1
+    criteria = [{name: getattr(c, name) for name in CRITERION_FIELDS} for c in template.criteria.all()]
+    copy = review_template_save(actor=actor, name=f"{template.name} v{version}"[:200],
+                                description=template.description, criteria=criteria)
+    audit_record(actor=actor, action="review_template.copy", obj=copy, changes={"copied_from": template.pk})
+    return copy
+
+
 def _check_program(actor, program: FundingProgram) -> None:
     if not region_in_jurisdiction(actor, program.region, PROGRAM_ROLES):
         raise ApplicationError(_("You may not run programs in this region."))
@@ -60,14 +81,35 @@ def _check_program(actor, program: FundingProgram) -> None:
 
 
 @transaction.atomic
-def program_create(*, actor, region, **fields) -> FundingProgram:
+def program_create(*, actor, region, status: str = ProgramStatus.DRAFT, **fields) -> FundingProgram:
+    """A new call starts as a draft, or open for applications at once; later steps go through the workflow."""
     tenant = require_tenant()
     reject_unknown(fields, PROGRAM_FIELDS)
-    program = FundingProgram(tenant=tenant, region=region, created_by=actor_or_none(actor), **fields)
+    if status not in (ProgramStatus.DRAFT, ProgramStatus.OPEN):
+        raise ApplicationError(_("A new program starts as a draft or open for applications."),
+                               extra={"field": "status"})
+    program = FundingProgram(tenant=tenant, region=region, status=status, created_by=actor_or_none(actor), **fields)
     _check_program(actor, program)
     program.full_clean()
-    program.save()
+    try:
+        with transaction.atomic():  # a parallel double submission meets the unique name constraint
+            program.save()
+    except IntegrityError as exc:
+        raise ConflictError(_("A program of this name already exists for this region and year."),
+                            extra={"field": "name"}) from exc
     audit_record(actor=actor, action="program.create", obj=program, changes=snapshot(program, list(PROGRAM_FIELDS)))
+    PROGRAM_WORKFLOW.start(obj=program, actor=actor)
+    return program
+
+
+@transaction.atomic
+def program_transition(*, actor, program: FundingProgram, to: str, note: str = "") -> FundingProgram:
+    """Move the program one step (draft → open → under review → closed); closing before review needs a reason."""
+    require_tenant(program.tenant)
+    if to == ProgramStatus.CLOSED and program.status in EARLY_CLOSE_FROM and not note.strip():
+        raise ApplicationError(_("Please give a reason for closing the program before its review."),
+                               extra={"field": "note"})
+    PROGRAM_WORKFLOW.transition(obj=program, to=to, actor=actor, note=note)
     return program
 
 

@@ -12,17 +12,32 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, service_errors, sort_queryset
+from governance.workflows import labelled_history
 from projects import permissions, selectors, services
 from projects.forms import (
+    CriterionEditFormSet,
     CriterionFormSet,
     EligibilityForm,
     ProgramFilterForm,
     ProgramForm,
+    ProgramTransitionForm,
     TemplateForm,
     formset_rows,
 )
-from projects.models import ApplicationStatus, FundingProgram
+from projects.models import ApplicationStatus, FundingProgram, ProgramStatus
+from projects.services.programs import CRITERION_FIELDS
 from projects.views.helpers import labels, program_regions, require
+from projects.workflows_programs import EARLY_CLOSE_FROM, PROGRAM_WORKFLOW
+
+# The button of each program step and the question it asks before an irreversible move.
+PROGRAM_STEPS = {
+    ProgramStatus.OPEN: (gettext_lazy("Open for applications"),
+                         gettext_lazy("Open the call? Applying units can then submit applications.")),
+    ProgramStatus.REVIEWING: (gettext_lazy("Start the review"),
+                              gettext_lazy("Close applications and start the review? New applications are refused.")),
+    ProgramStatus.CLOSED: (gettext_lazy("Close the program"),
+                           gettext_lazy("Close the program? This cannot be undone.")),
+}
 
 PROGRAM_SORTS = {
     "year": SortKey(gettext_lazy("Year"), "year"),
@@ -87,6 +102,10 @@ def program_detail(request, pk):
         "eligibility_form": eligibility_form, "failures": failures, "approved_total": approved,
         "pool_left": program.budget_pool - approved, "L": labels(FundingProgram),
         "can_edit": permissions.can_edit_program(request.user, program),
+        "steps": [{"to": to, "label": PROGRAM_STEPS[to][0], "confirm": PROGRAM_STEPS[to][1],
+                   "needs_note": to == ProgramStatus.CLOSED and program.status in EARLY_CLOSE_FROM}
+                  for to in PROGRAM_WORKFLOW.allowed_targets(program, request.user)],
+        "history": labelled_history(program),
     })
 
 
@@ -95,7 +114,8 @@ def _program_form(request, program=None):
             else permissions.can_edit_program(request.user, program))
     initial = {name: getattr(program, name) for name in ProgramForm(regions=program_regions(request.user)).fields
                } if program else {"year": timezone.localdate().year}
-    form = ProgramForm(request.POST or None, initial=initial, regions=program_regions(request.user))
+    form = ProgramForm(request.POST or None, initial=initial, regions=program_regions(request.user),
+                       creating=program is None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         region = data.pop("region")
@@ -118,6 +138,23 @@ def program_create(request):
 @login_required
 def program_edit(request, pk):
     return _program_form(request, selectors.program_get_for_user(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def program_transition(request, pk):
+    program = selectors.program_get_for_user(user=request.user, pk=pk)
+    require(permissions.can_edit_program(request.user, program))
+    form = ProgramTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This step is not possible."))
+        return redirect("projects:program-detail", program.pk)
+    with service_errors(request) as outcome:
+        services.program_transition(actor=request.user, program=program, to=form.cleaned_data["to"],
+                                    note=form.cleaned_data["note"])
+    if outcome.ok:
+        messages.success(request, _("Program status: %(status)s.") % {"status": program.get_status_display()})
+    return redirect("projects:program-detail", program.pk)
 
 
 @login_required
@@ -152,3 +189,39 @@ def template_create(request):
             messages.success(request, _("Review template saved."))
             return redirect("projects:template-list")
     return render(request, "projects/template_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+def template_edit(request, pk):
+    """Change a template's criteria (add, remove, reweight) while no experts were drawn with it."""
+    require(permissions.can_manage_programs(request.user))
+    template = selectors.review_template_get_for_user(user=request.user, pk=pk)
+    if template.in_use:
+        messages.error(request, _("Experts have already been drawn with this template; copy it instead."))
+        return redirect("projects:template-list")
+    initial = [{name: getattr(c, name) for name in CRITERION_FIELDS} for c in template.criteria.all()]
+    form = TemplateForm(request.POST or None, initial={"name": template.name, "description": template.description})
+    formset = (CriterionEditFormSet(request.POST, prefix="criteria") if request.method == "POST"
+               else CriterionEditFormSet(prefix="criteria", initial=initial))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with service_errors(request, form) as outcome:
+            criteria = [{k: v for k, v in row.items() if k != "DELETE"} for row in formset_rows(formset)]
+            services.review_template_save(actor=request.user, template=template, criteria=criteria,
+                                          **form.cleaned_data)
+        if outcome.ok:
+            messages.success(request, _("Review template saved."))
+            return redirect("projects:template-list")
+    return render(request, "projects/template_form.html", {"form": form, "formset": formset, "template": template})
+
+
+@login_required
+@require_POST
+def template_copy(request, pk):
+    require(permissions.can_manage_programs(request.user))
+    template = selectors.review_template_get_for_user(user=request.user, pk=pk)
+    with service_errors(request) as outcome:
+        copy = services.review_template_copy(actor=request.user, template=template)
+    if outcome.ok:
+        messages.success(request, _("Copied to %(name)s: edit the new version.") % {"name": copy.name})
+        return redirect("projects:template-edit", copy.pk)
+    return redirect("projects:template-list")
