@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from governance.api.fields import DecimalStringField
 from governance.api.filtering import OrderingChoiceFilter
+from governance.api.inputs import InputSerializer
 from governance.api.lists import choice_labels, date_out, datetime_out, decimal_out, display
 from governance.selectors import get_object_for_user_or_404
 from orgs.models.limits import NOTE_TEXT
@@ -57,12 +58,12 @@ def award_rows(rows: list[dict]) -> list[dict]:
              "decided_at": datetime_out(r["decided_at"])} for r in rows]
 
 
-class AwardInputSerializer(serializers.Serializer):
+class AwardInputSerializer(InputSerializer):
     bid = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(max_length=NOTE_TEXT)
 
 
-class EvaluateInputSerializer(serializers.Serializer):
+class EvaluateInputSerializer(InputSerializer):
     quality_score = DecimalStringField(**SCORE)
     price_score = DecimalStringField(required=False, allow_null=True, **SCORE)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT, default="")

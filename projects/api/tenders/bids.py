@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api.filtering import IdFilter, OrderingChoiceFilter
+from governance.api.inputs import InputSerializer
 from governance.api.lists import choice_labels, datetime_out, decimal_out, display
 from orgs.models.limits import NOTE_TEXT
 from projects import selectors_tenders
@@ -64,7 +65,7 @@ def bid_rows(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
-class QualifyInputSerializer(serializers.Serializer):
+class QualifyInputSerializer(InputSerializer):
     decision = serializers.ChoiceField(choices=[("valid", "valid"), ("disqualified", "disqualified")])
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT, default="")
 

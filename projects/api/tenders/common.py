@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from governance.api.fields import DecimalStringField
 from governance.api.filtering import SelectorFilterBackend
+from governance.api.inputs import InputSerializer
 from governance.api.lists import FastListMixin
 from governance.api.serializers import ErrorSerializer
 from governance.api.views import SchemaSafeMixin
@@ -30,7 +31,7 @@ class StaffFastList(FastListMixin, SchemaSafeMixin, generics.ListAPIView):
         return type(self).selector(user=self.request.user, filters=filters)
 
 
-class BreakdownSerializer(serializers.Serializer):
+class BreakdownSerializer(InputSerializer):
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
     amount = DecimalStringField(min_value=0, **MONEY)
     description = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from governance.api.fields import DecimalStringField, PastDateField
 from governance.api.filtering import OrderingChoiceFilter
+from governance.api.inputs import InputSerializer
 from governance.api.lists import choice_labels, date_out, decimal_out, display
 from orgs.models.limits import NOTE_TEXT
 from projects import selectors_tenders
@@ -106,7 +107,7 @@ def contract_detail(contract) -> dict:
     return data
 
 
-class TrancheInputSerializer(serializers.Serializer):
+class TrancheInputSerializer(InputSerializer):
     percentage = DecimalStringField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
     due_date = serializers.DateField(required=False, allow_null=True)
     trigger = serializers.ChoiceField(choices=TrancheTrigger.choices, required=False, allow_blank=True)
@@ -114,7 +115,7 @@ class TrancheInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ContractInputSerializer(serializers.Serializer):
+class ContractInputSerializer(InputSerializer):
     number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     buyer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -126,7 +127,7 @@ class ContractInputSerializer(serializers.Serializer):
     tranches = TrancheInputSerializer(many=True, max_length=24)
 
 
-class SignInputSerializer(serializers.Serializer):
+class SignInputSerializer(InputSerializer):
     signed_on = PastDateField(required=False)
 
 

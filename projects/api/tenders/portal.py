@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.api.fields import DecimalStringField
+from governance.api.inputs import InputSerializer
 from governance.api.lists import FastListMixin
 from governance.api.views import SchemaSafeMixin
 from governance.selectors import get_object_for_user_or_404
@@ -44,7 +45,7 @@ class CallDetailSerializer(TenderOutputSerializer):
     eligibility = CallEligibilitySerializer(many=True)
 
 
-class BidInputSerializer(serializers.Serializer):
+class BidInputSerializer(InputSerializer):
     tender = serializers.IntegerField(min_value=1)
     organization = serializers.IntegerField(min_value=1)
     proposal = serializers.CharField(max_length=LONG_TEXT)
@@ -55,7 +56,7 @@ class BidInputSerializer(serializers.Serializer):
     budget_breakdown = BreakdownSerializer(many=True, max_length=50)
 
 
-class BidUpdateSerializer(serializers.Serializer):
+class BidUpdateSerializer(InputSerializer):
     proposal = serializers.CharField(required=False, max_length=LONG_TEXT)
     team_size = serializers.IntegerField(required=False, min_value=1, max_value=500)
     team_social_workers = serializers.IntegerField(required=False, min_value=0, max_value=500)
@@ -64,7 +65,7 @@ class BidUpdateSerializer(serializers.Serializer):
     budget_breakdown = BreakdownSerializer(many=True, required=False, max_length=50)
 
 
-class BidWithdrawInputSerializer(serializers.Serializer):
+class BidWithdrawInputSerializer(InputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_TEXT, default="")
 
 

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from governance.api.fields import DecimalStringField
 from governance.api.filtering import OrderingChoiceFilter
+from governance.api.inputs import InputSerializer
 from governance.api.lists import choice_labels, datetime_out, decimal_out, display
 from orgs.models.limits import LONG_TEXT
 from projects import selectors, selectors_tenders
@@ -63,7 +64,7 @@ def tender_rows(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
-class TenderInputSerializer(serializers.Serializer):
+class TenderInputSerializer(InputSerializer):
     application = serializers.IntegerField(min_value=1)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)

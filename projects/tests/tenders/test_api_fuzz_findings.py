@@ -163,3 +163,21 @@ def test_text_limits_of_the_tender_inputs_are_the_models(world, api_for, schema)
     too_long = staff.post(f"/api/v1/projects/bids/{bid.pk}/evaluate/", {"quality_score": "80", "note": "评" * 2001},
                           format="json")
     assert too_long.status_code == 400 and "note" in too_long.json()["extra"]["fields"]
+
+
+def test_tender_inputs_take_json_types_as_documented(world, api_for):
+    """The tender, bid, award and contract inputs are on the core InputSerializer: {"note": 0} is refused, not "0"."""
+    tender = world.open()
+    bid = world.bid(tender)
+    staff = api_for(world.street)
+    response = staff.post(f"/api/v1/projects/bids/{bid.pk}/qualify/", {"decision": "valid", "note": 0}, format="json")
+    assert response.status_code == 400 and "note" in response.json()["extra"]["fields"]
+    bid.refresh_from_db()
+    assert bid.status == "pending"
+    response = api_for(world.bidder).post(f"/api/v1/projects/portal/bids/{bid.pk}/withdraw/", {"note": 0},
+                                          format="json")
+    assert response.status_code == 400
+    response = api_for(world.bidder).post("/api/v1/projects/portal/bids/",
+                                          _bid_body(world, tender, team_size="3"), format="json")
+    assert response.status_code == 400 and "team_size" in response.json()["extra"]["fields"]
+    assert Bid.objects.filter(tender=tender).count() == 1
