@@ -251,11 +251,9 @@ class ExpertCreateInputSerializer(ExpertUpdateInputSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        optional = {"title": "", "affiliation": "", "employer": None, "fields": [], "phone": "", "email": "",
-                    "available": True, "unavailable_until": None, "note": ""}
-        for name, default in optional.items():
-            self.fields[name].required = False
-            self.fields[name].default = default
+        for name in ("title", "affiliation", "employer", "fields", "phone", "email", "available", "unavailable_until",
+                     "note"):
+            self.fields[name].required = False  # left out: the model's default
 
 
 def _expert_fields(fields: dict) -> dict:
