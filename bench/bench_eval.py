@@ -24,7 +24,10 @@ and two expert scores for each evaluation. Then it times:
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
+import os
+import pstats
 import sys
 import time
 from decimal import Decimal
@@ -171,12 +174,26 @@ def seed(tenant, *, contracts: int, renewals: int, tag: str) -> dict:
     return counts
 
 
-def timed(label: str, func):
-    started = time.perf_counter()
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _in_transaction(func, profile: bool):
     with transaction.atomic():  # one tenant transaction, as the Celery task runs (set_config per transaction)
-        result = func()
-    seconds = time.perf_counter() - started
-    print(f"  {label:<34} {seconds:8.2f} s  {result}")
+        if not profile:
+            return func()
+        profiler = cProfile.Profile()
+        result = profiler.runcall(func)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        return result
+
+
+def timed(label: str, func, *, profile: bool = False):
+    """Wall and CPU seconds (``time.process_time`` of this process: the database server's time is not in it)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = _in_transaction(func, profile)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"  {label:<26} {seconds:8.2f} s wall {cpu:8.2f} s CPU  load {_load()}  {result}")
     return seconds
 
 
@@ -184,7 +201,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contracts", type=int, default=20_000)
     parser.add_argument("--renewals", type=int, default=4_000)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of every step")
     args = parser.parse_args()
+    print(f"load average before: {_load()}")
     call_command("migrate", verbosity=0)
     tag = bench_import._serial(int(time.time()) % 28_629_151)[-3:]
     tenant, _admin, _codes = bench_import.setup_tenant(tag)
@@ -198,10 +217,12 @@ def main() -> None:
             with connection.cursor() as cursor:  # fresh bulk-loaded tables have no planner statistics yet
                 cursor.execute("ANALYZE")
         print(f"seeded in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        run = timed("evaluations_run (first)", lambda: evaluations_run(tenant=tenant, today=EVALUATION_DAY))
-        timed("evaluations_run (rerun)", lambda: evaluations_run(tenant=tenant, today=EVALUATION_DAY))
-        scan = timed("renewals_scan (first)", lambda: renewals_scan(tenant=tenant, today=SCAN_DAY))
-        timed("renewals_scan (rerun)", lambda: renewals_scan(tenant=tenant, today=SCAN_DAY))
+        profile = args.profile
+        run = timed("evaluations_run (first)", lambda: evaluations_run(tenant=tenant, today=EVALUATION_DAY),
+                    profile=profile)
+        timed("evaluations_run (rerun)", lambda: evaluations_run(tenant=tenant, today=EVALUATION_DAY), profile=profile)
+        scan = timed("renewals_scan (first)", lambda: renewals_scan(tenant=tenant, today=SCAN_DAY), profile=profile)
+        timed("renewals_scan (rerun)", lambda: renewals_scan(tenant=tenant, today=SCAN_DAY), profile=profile)
         recommendations = {}
         for value in RenewalReview.objects.values_list("recommendation", flat=True):
             recommendations[value] = recommendations.get(value, 0) + 1
@@ -209,6 +230,7 @@ def main() -> None:
               f"{dict(sorted(recommendations.items()))}")
         print(f"targets: evaluation ≤ 30 s: {'met' if run <= 30 else 'MISSED'} ({run:.1f} s); "
               f"renewal scan ≤ 10 s: {'met' if scan <= 10 else 'MISSED'} ({scan:.1f} s)")
+    print(f"load average after: {_load()}")
 
 
 if __name__ == "__main__":

@@ -79,8 +79,9 @@ def audit_record(
 
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the service's transaction")
-    event = _event(AuditEvent, actor=actor, action=action, obj=obj, changes=changes, tenant=tenant,
-                   object_repr=object_repr, info=get_request_info())
+    event = _event(AuditEvent, _Who(actor, tenant), action=action, obj=obj, changes=changes,
+                   object_repr=object_repr, info=get_request_info(),
+                   content_type=ContentType.objects.get_for_model(obj) if obj is not None else None)
     event.save(force_insert=True)
     return event
 
@@ -93,10 +94,14 @@ def audit_record_many(
     changes: Callable[[Any], dict[str, Any]] | None = None,
     tenant=None,
     batch_size: int = 500,
+    object_repr: Callable[[Any], str] | None = None,
 ) -> list:
     """One audit event per object of a bulk write, inserted in batches (same fields as ``audit_record``).
 
-    ``changes(obj)`` gives each event's changes. Must run inside the caller's transaction.
+    ``changes(obj)`` gives each event's changes; ``object_repr(obj)``, when given, replaces ``str(obj)`` (a
+    scan writing thousands of events builds the same text without a translated lookup per row). The actor,
+    request and content types are resolved once per call, not per object. Must run inside the caller's
+    transaction.
     """
     from governance.models import AuditEvent
 
@@ -104,27 +109,40 @@ def audit_record_many(
         return []
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record_many() must be called inside the service's transaction")
-    info = get_request_info()
-    events = [
-        _event(AuditEvent, actor=actor, action=action, obj=obj, changes=changes(obj) if changes else None,
-               tenant=tenant, object_repr=None, info=info)
-        for obj in objs
-    ]
+    info, who, content_types = get_request_info(), _Who(actor, tenant), {}
+    events = []
+    for obj in objs:
+        content_type = content_types.get(type(obj))
+        if content_type is None:
+            content_type = content_types[type(obj)] = ContentType.objects.get_for_model(obj)
+        events.append(_event(AuditEvent, who, action=action, obj=obj, changes=changes(obj) if changes else None,
+                             object_repr=object_repr(obj) if object_repr is not None else None, info=info,
+                             content_type=content_type))
     return AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 
-def _event(model, *, actor, action, obj, changes, tenant, object_repr, info):
-    tenant_id = getattr(tenant, "pk", None) or getattr(obj, "tenant_id", None) or getattr(actor, "tenant_id", None)
+class _Who:
+    """The actor of a batch of events, resolved once."""
+
+    __slots__ = ("actor", "actor_obj", "actor_repr", "tenant_id")
+
+    def __init__(self, actor, tenant):
+        self.actor, self.actor_obj = actor, actor_or_none(actor)
+        self.actor_repr = str(self.actor_obj)[:150] if self.actor_obj else "system"
+        self.tenant_id = getattr(tenant, "pk", None)
+
+
+def _event(model, who: _Who, *, action, obj, changes, object_repr, info, content_type):
+    tenant_id = who.tenant_id or getattr(obj, "tenant_id", None) or getattr(who.actor, "tenant_id", None)
     if tenant_id is None:
         raise RuntimeError("audit_record() needs a tenant (from the object, the actor or the argument)")
-    actor_obj = actor_or_none(actor)
     return model(
         region_path=_region_path_of(obj),
         tenant_id=tenant_id,
-        actor=actor_obj,
-        actor_repr=str(actor_obj)[:150] if actor_obj else "system",
+        actor=who.actor_obj,
+        actor_repr=who.actor_repr,
         action=action,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        content_type=content_type,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
         changes=_jsonable(changes or {}),

@@ -99,6 +99,21 @@ def test_audit_record_many_matches_audit_record_field_by_field(tree_a):
     assert many.changes == {"on": "2024-03-01", "ids": [1, 2]}
 
 
+def test_audit_record_many_takes_the_object_repr_from_the_caller_and_resolves_the_actor_once(tree_a, users):
+    """A scan passes a cheaper ``object_repr``; the actor's name and each model's content type are looked up
+    once per call, not per object."""
+    tenant, actor = tree_a["tenant"], users["admin_a"]
+    regions = [tree_a["community"], tree_a["community2"], tree_a["street"]]
+    with tenant_context(tenant), transaction.atomic(), \
+            mock.patch.object(type(actor), "__str__", autospec=True, return_value="管理员") as named:
+        events = audit_record_many(actor=actor, action="region.touch", objs=[*regions, tenant],
+                                   object_repr=lambda obj: f"#{obj.pk}")
+    assert named.call_count == 1
+    assert [e.object_repr for e in events] == [f"#{obj.pk}" for obj in [*regions, tenant]]
+    assert {e.actor_repr for e in events} == {"管理员"}
+    assert [e.content_type.model for e in events] == ["region", "region", "region", "tenant"]
+
+
 def test_audit_record_many_needs_a_transaction_and_writes_nothing_for_no_objects(tree_a):
     tenant = tree_a["tenant"]
     region = tree_a["street"]

@@ -40,8 +40,12 @@ class Key:
     period: datetime.date
 
 
+CENT = Decimal("0.01")
+
+
 def _money(value) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.01')):f}"
+    # str() of a Decimal quantized to two places is its fixed-point form (never an exponent).
+    return str(Decimal(value).quantize(CENT))
 
 
 def settings_part(settings: EvaluationSettings) -> tuple[dict, dict]:
@@ -66,8 +70,27 @@ def _ratings(contract_ids: list[int], kind: str) -> dict[int, dict]:
                                                     "stars": int(row["stars"] or 0)} for row in rows}
 
 
-def _local_date(value: datetime.datetime | None) -> str | None:
-    return timezone.localtime(value).date().isoformat() if value else None
+class _Formats:
+    """The snapshot's strings: dates (the quarters' repeat across a chunk) formatted once, amounts with two
+    places."""
+
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+        self.dates: dict = {}
+
+    def day(self, value: datetime.date) -> str:
+        text = self.dates.get(value)
+        if text is None:
+            text = self.dates[value] = value.isoformat()
+        return text
+
+    def local_day(self, value: datetime.datetime | None) -> str | None:
+        # timezone.localtime(value).date(), the zone looked up once
+        return self.day(value.astimezone(self.zone).date()) if value else None
+
+    @staticmethod
+    def money(value) -> str:
+        return str(value.quantize(CENT)) if type(value) is Decimal else _money(value)
 
 
 def snapshots_for(*, keys: list[Key], settings: EvaluationSettings, overhead_limit: Decimal) -> list[dict]:
@@ -78,6 +101,8 @@ def snapshots_for(*, keys: list[Key], settings: EvaluationSettings, overhead_lim
     application_ids = sorted({key.contract.application_id for key in keys})
     weights, bands = settings_part(settings)
     overhead_limit = _money(overhead_limit)
+    fmt = _Formats()
+    day, money = fmt.day, fmt.money
 
     indicators = defaultdict(list)
     for row in (ContractIndicator.objects.filter(contract_id__in=contract_ids)
@@ -108,10 +133,11 @@ def snapshots_for(*, keys: list[Key], settings: EvaluationSettings, overhead_lim
     experts = defaultdict(list)
     for row in (ExpertScore.objects.filter(contract_id__in=contract_ids)
                 .values_list("contract_id", "kind", "score").order_by("contract_id", "kind", "score", "id")):
-        experts[(row[0], row[1])].append(_money(row[2]))
+        experts[(row[0], row[1])].append(money(row[2]))
     ratings = {kind: _ratings(contract_ids, kind) for kind in sorted({key.kind for key in keys})}
 
     snapshots = []
+    no_ratings = {"responses": 0, "answers": 0, "stars": 0}
     for key in keys:
         contract, period = key.contract, key.period
         line_spent = defaultdict(Decimal)
@@ -119,20 +145,20 @@ def snapshots_for(*, keys: list[Key], settings: EvaluationSettings, overhead_lim
             if row["report__period_end"] <= period:
                 line_spent[row["budget_line_id"]] += row["spent"]
         snapshots.append({
-            "contract": contract.pk, "kind": key.kind, "period": period.isoformat(),
-            "term": [contract.start_date.isoformat(), contract.end_date.isoformat()],
+            "contract": contract.pk, "kind": key.kind, "period": day(period),
+            "term": [day(contract.start_date), day(contract.end_date)],
             "weights": weights, "bands": bands,
             "indicators": [{
-                "id": row["id"], "name": row["name"], "target": _money(row["target"]), "weight": _money(row["weight"]),
+                "id": row["id"], "name": row["name"], "target": money(row["target"]), "weight": money(row["weight"]),
                 "direction": row["direction"], "aggregation": row["aggregation"],
-                "actuals": [[day.isoformat(), _money(value)] for day, value in actuals[row["id"]] if day <= period],
+                "actuals": [[day(end), money(value)] for end, value in actuals[row["id"]] if end <= period],
             } for row in indicators[contract.pk]],
-            "satisfaction": ratings[key.kind].get(contract.pk, {"responses": 0, "answers": 0, "stars": 0}),
+            "satisfaction": ratings[key.kind].get(contract.pk) or dict(no_ratings),
             "spending": {"overhead_limit": overhead_limit, "lines": [{
-                "id": line["id"], "amount": _money(line["amount"]), "spent": _money(line_spent.get(line["id"], 0)),
+                "id": line["id"], "amount": money(line["amount"]), "spent": money(line_spent.get(line["id"], 0)),
                 "overhead": line["category"] == BudgetCategory.MANAGEMENT,
             } for line in lines[contract.application_id]]},
-            "reports": [{"due": due.isoformat(), "submitted": _local_date(submitted)}
+            "reports": [{"due": day(due), "submitted": fmt.local_day(submitted)}
                         for end, due, submitted in reports[contract.pk] if end <= period],
             "experts": experts[(contract.pk, key.kind)],
         })

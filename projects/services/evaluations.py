@@ -53,6 +53,7 @@ from projects.services.reports import report_settings_for
 from projects.workflows_evaluations import EVALUATION_WORKFLOW
 
 CHUNK = 2000
+BATCH = 1000  # rows per INSERT/UPDATE statement (16 columns: far below the bind parameter limits)
 SETTINGS_FIELDS = (*WEIGHT_FIELDS, "band_excellent", "band_good", "band_pass")
 RESULT_FIELDS = ("score", "band", "breakdown", "satisfaction", "ratings", "input_snapshot", "input_hash",
                  "formula_version", "computed_at")
@@ -109,6 +110,11 @@ def _changes(evaluation: Evaluation) -> dict:
             "band": evaluation.band, "input_hash": evaluation.input_hash, "formula_version": evaluation.formula_version}
 
 
+def _repr(labels: dict):
+    """``str(evaluation)`` of the audit events, the kind's label translated once per run instead of per row."""
+    return lambda e: f"{e.contract_id} · {labels.get(e.kind, e.kind)} · {e.period:%Y-%m-%d}"
+
+
 def _apply(evaluation: Evaluation, snapshot: dict, digest: str, now) -> None:
     result = evaluate(snapshot)
     evaluation.score, evaluation.band, evaluation.breakdown = result["score"], result["band"], result["breakdown"]
@@ -117,16 +123,21 @@ def _apply(evaluation: Evaluation, snapshot: dict, digest: str, now) -> None:
     evaluation.formula_version, evaluation.computed_at = FORMULA_VERSION, now
 
 
+# What the run reads of the contracts it locks (the snapshot's term and budget lines, the audit's region).
+CONTRACT_FIELDS = ("id", "tenant_id", "application_id", "start_date", "end_date", "region_id", "region__path")
+
+
 def _run_chunk(*, tenant, due: list[tuple], settings: EvaluationSettings, overhead_limit: Decimal) -> dict:
     ids = sorted({contract_id for contract_id, _kind, _period in due})
     contracts = {c.pk: c for c in lock_rows(Contract.objects.filter(tenant=tenant, pk__in=ids)
-                                            .select_related("region"), no_key=True)}
-    existing = {(e.contract_id, e.kind, e.period): e for e in Evaluation.objects.filter(contract_id__in=ids)
-                .defer("input_snapshot", "breakdown")}
+                                            .select_related("region").only(*CONTRACT_FIELDS), no_key=True)}
+    # (pk, status, input hash, formula version) per key: no model instances for the rows a rerun leaves alone.
+    existing = {(row[1], row[2], row[3]): row for row in Evaluation.objects.filter(contract_id__in=ids)
+                .values_list("pk", "contract_id", "kind", "period", "status", "input_hash", "formula_version")}
     keys, published = [], 0
     for contract_id, kind, period in due:
         current = existing.get((contract_id, kind, period))
-        if current is not None and current.status == EvaluationStatus.PUBLISHED:
+        if current is not None and current[4] == EvaluationStatus.PUBLISHED:
             published += 1
         elif contract_id in contracts:
             keys.append(Key(contracts[contract_id], kind, period))
@@ -136,16 +147,18 @@ def _run_chunk(*, tenant, due: list[tuple], settings: EvaluationSettings, overhe
                              strict=True):
         digest = snapshot_hash(snapshot)
         current = existing.get((key.contract.pk, key.kind, key.period))
-        if current is not None and current.input_hash == digest and current.formula_version == FORMULA_VERSION:
+        if current is not None and current[5] == digest and current[6] == FORMULA_VERSION:
             unchanged += 1
             continue
-        evaluation = current or Evaluation(tenant_id=tenant.pk, kind=key.kind, period=key.period)
+        evaluation = Evaluation(pk=None if current is None else current[0], tenant_id=tenant.pk, kind=key.kind,
+                                period=key.period, status=EvaluationStatus.COMPUTED if current is None else current[4])
         evaluation.contract = key.contract
         _apply(evaluation, snapshot, digest, now)
         (updated if current is not None else created).append(evaluation)
-    Evaluation.objects.bulk_create(created, batch_size=500)
-    Evaluation.objects.bulk_update(updated, RESULT_FIELDS, batch_size=500)
-    audit_record_many(actor=None, action="evaluation.compute", objs=[*created, *updated], changes=_changes)
+    Evaluation.objects.bulk_create(created, batch_size=BATCH)
+    Evaluation.objects.bulk_update(updated, RESULT_FIELDS, batch_size=BATCH)
+    audit_record_many(actor=None, action="evaluation.compute", objs=[*created, *updated], changes=_changes,
+                      object_repr=_repr({k: str(v) for k, v in EvaluationKind.choices}), batch_size=BATCH)
     return {"created": len(created), "updated": len(updated), "unchanged": unchanged, "published": published}
 
 

@@ -66,6 +66,7 @@ from projects.workflows_renewals import RENEWAL_WORKFLOW
 from projects.workflows_tenders import CONTRACT_WORKFLOW
 
 CHUNK = 2000
+BATCH = 1000  # rows per INSERT/UPDATE statement
 SCANNED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.TERMINATED)
 ACTIVE_ORGANIZATION = "active"  # orgs.models.OrgStatus.ACTIVE
 BAND_RECOMMENDATION = {
@@ -136,9 +137,10 @@ def final_evaluations(contract_ids: Iterable[int]) -> dict[int, Evaluation]:
 
 
 def recommend(*, contract: Contract, evaluation: Evaluation | None, chain_start: datetime.date,
-              chain_first: str) -> tuple[str, list[dict]]:
+              chain_first: str, terms: dict | None = None) -> tuple[str, list[dict]]:
     """The recommendation for ``contract`` (its ``organization`` loaded) and the reasons, every check recorded
-    (``ok`` false for a check that forces a re-tender). Pure: no query."""
+    (``ok`` false for a check that forces a re-tender). Pure: no query. ``terms``, a dict the caller keeps
+    across contracts, remembers the renewal term and the cap of each distinct (start, end, chain start)."""
     reasons: list[dict] = []
     if evaluation is None:
         reasons.append({"code": "no_final_evaluation", "ok": False})
@@ -148,11 +150,18 @@ def recommend(*, contract: Contract, evaluation: Evaluation | None, chain_start:
         reasons.append({"code": "band", "ok": by_band != Recommendation.RETENDER, "band": evaluation.band,
                         "score": f"{evaluation.score:.2f}", "evaluation": evaluation.pk,
                         "published": evaluation.status == EvaluationStatus.PUBLISHED})
-    start, end = next_term(contract)
-    latest = term_cap_last_day(min(chain_start, start))
-    reasons.append({"code": "term_cap", "ok": end <= latest, "chain_start": chain_start.isoformat(),
-                    "first": chain_first, "renewal_start": start.isoformat(), "renewal_end": end.isoformat(),
-                    "latest_end": latest.isoformat()})
+    term_key = (contract.start_date, contract.end_date, chain_start)
+    term = terms.get(term_key) if terms is not None else None
+    if term is None:
+        start, end = next_term(contract)
+        latest = term_cap_last_day(min(chain_start, start))
+        term = {"ok": end <= latest, "chain_start": chain_start.isoformat(), "renewal_start": start.isoformat(),
+                "renewal_end": end.isoformat(), "latest_end": latest.isoformat()}
+        if terms is not None:
+            terms[term_key] = term
+    reasons.append({"code": "term_cap", "ok": term["ok"], "chain_start": term["chain_start"], "first": chain_first,
+                    "renewal_start": term["renewal_start"], "renewal_end": term["renewal_end"],
+                    "latest_end": term["latest_end"]})
     organization = contract.organization
     lists = [name for name, listed in (("abnormal", organization.on_abnormal_list),
                                        ("serious", organization.on_serious_list)) if listed]
@@ -207,17 +216,23 @@ def reason_texts(reasons: list[dict]) -> list[dict]:
 def _computed(contracts: list[Contract]) -> dict[int, tuple[str, list[dict], int | None]]:
     starts = chain_starts(contracts)
     evaluations = final_evaluations([c.pk for c in contracts])
-    out = {}
+    out, terms = {}, {}
     for contract in contracts:
         evaluation = evaluations.get(contract.pk)
         chain_start, first = starts[contract.pk]
         recommendation, reasons = recommend(contract=contract, evaluation=evaluation, chain_start=chain_start,
-                                            chain_first=first)
+                                            chain_first=first, terms=terms)
         out[contract.pk] = (recommendation, reasons, evaluation.pk if evaluation else None)
     return out
 
 
 # --- the scan and the recomputation ---------------------------------------------------------
+
+
+def _repr():
+    """``str(review)`` of the audit events, the status labels translated once per chunk instead of per row."""
+    labels = {value: str(label) for value, label in RenewalStatus.choices}
+    return lambda review: f"{review.contract.number} · {labels.get(review.status, review.status)}"
 
 
 def _candidates(*, tenant, today: datetime.date, window_days: int):
@@ -240,8 +255,8 @@ def _create_chunk(*, tenant, ids: list[int], now) -> int:
         recommendation, reasons, evaluation_id = computed[contract.pk]
         reviews.append(RenewalReview(tenant_id=tenant.pk, contract=contract, recommendation=recommendation,
                                      reasons=reasons, evaluation_id=evaluation_id, computed_at=now))
-    RenewalReview.objects.bulk_create(reviews, batch_size=500)
-    audit_record_many(actor=None, action="renewal.create", objs=reviews,
+    RenewalReview.objects.bulk_create(reviews, batch_size=BATCH)
+    audit_record_many(actor=None, action="renewal.create", objs=reviews, batch_size=BATCH, object_repr=_repr(),
                       changes=lambda r: {"contract": r.contract_id, "recommendation": r.recommendation})
     return len(reviews)
 
@@ -280,8 +295,9 @@ def renewals_refresh(*, tenant, organization_ids: Iterable[int] | None = None, r
                 review.computed_at = now
                 changed.append(review)
             RenewalReview.objects.bulk_update(changed, ["recommendation", "reasons", "evaluation", "computed_at"],
-                                              batch_size=500)
-            audit_record_many(actor=None, action="renewal.recompute", objs=changed,
+                                              batch_size=BATCH)
+            audit_record_many(actor=None, action="renewal.recompute", objs=changed, batch_size=BATCH,
+                              object_repr=_repr(),
                               changes=lambda r, before=before: {"recommendation": [before[r.pk], r.recommendation]})
             totals["updated"] += len(changed)
     return totals

@@ -57,7 +57,9 @@ def test_midterm_score_equals_the_hand_computation(world, contract):
     assert evaluation.score == Decimal("82.34")
     assert evaluation.band == "good"
     assert (evaluation.satisfaction, evaluation.ratings) == (Decimal("80.00"), 2)
-    assert AuditEvent.objects.filter(action="evaluation.compute", object_id=str(evaluation.pk)).count() == 1
+    (event,) = AuditEvent.objects.filter(action="evaluation.compute", object_id=str(evaluation.pk))
+    assert event.object_repr == str(evaluation)  # the run builds it without a translated lookup per row
+    assert event.region_path == evaluation.contract.region.path
 
 
 def test_tenant_weights_and_bands_change_the_result(world, contract):
