@@ -53,6 +53,12 @@ def renewal_get_for_user(*, user, pk) -> RenewalReview:
         "evaluation", "decided_by", "next_contract", "new_tender", "contract__application"), pk=pk)
 
 
+def renewal_for_contract(*, user, contract) -> RenewalReview | None:
+    """Staff: the renewal review of ``contract`` when there is one the user may see (the contract page links it)."""
+    return (renewal_list(user=user).filter(contract=contract).select_related(None)
+            .only("pk", "status", "recommendation").first())
+
+
 def my_renewal_for_contract(*, user, contract) -> RenewalReview | None:
     """Portal: the decided review of one of the user's organizations' contracts (None while pending)."""
     ids = member_organization_ids(user) if is_org_user(user) else frozenset()
@@ -60,4 +66,5 @@ def my_renewal_for_contract(*, user, contract) -> RenewalReview | None:
             .exclude(status=RenewalStatus.PENDING).select_related("next_contract", "new_tender").first())
 
 
-__all__ = ["RENEWAL_ORDERINGS", "my_renewal_for_contract", "renewal_get_for_user", "renewal_list"]
+__all__ = ["RENEWAL_ORDERINGS", "my_renewal_for_contract", "renewal_for_contract", "renewal_get_for_user",
+           "renewal_list"]

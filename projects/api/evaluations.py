@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from governance.api.filtering import IdFilter, SelectorFilterBackend
+from governance.api.filtering import IdFilter, OrderingChoiceFilter, SelectorFilterBackend
 from governance.api.inputs import InputSerializer
 from governance.api.lists import FastListMixin, choice_labels, date_out, datetime_out, decimal_out, display
 from governance.api.serializers import ErrorSerializer
@@ -20,6 +18,7 @@ from governance.api.views import SchemaSafeMixin
 from orgs.permissions import is_org_user
 from projects import selectors_evaluations as selectors
 from projects.api.filters import YearFilter
+from projects.api.objects import ObjectActionView, ObjectDetailView
 from projects.models import Evaluation, EvaluationBand, EvaluationKind, EvaluationStatus
 from projects.permissions_tenders import can_view_tenders
 from projects.services import evaluations as services
@@ -36,8 +35,7 @@ class EvaluationFilter(django_filters.FilterSet):
     band = django_filters.ChoiceFilter(choices=EvaluationBand.choices, label=_("Band"))
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices, label=_("Status"))
     year = YearFilter(label=_("Period (year)"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors.EVALUATION_ORDERINGS],
-                                           label=_("Sort by"))
+    ordering = OrderingChoiceFilter(selectors.EVALUATION_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = Evaluation
@@ -168,23 +166,26 @@ class EvaluationListView(_EvaluationList):
 
 
 @extend_schema(tags=TAGS)
-class EvaluationDetailView(APIView):
-    @extend_schema(responses={200: ContractEvaluationDetailSerializer, **ERRORS})
-    def get(self, request, pk):
-        """One evaluation with its breakdown, input snapshot and the recomputation from the snapshot."""
-        return Response(_detail(selectors.evaluation_get_for_user(user=request.user, pk=pk)))
+@extend_schema_view(get=extend_schema(responses={200: ContractEvaluationDetailSerializer, **ERRORS}))
+class EvaluationDetailView(ObjectDetailView):
+    """One evaluation with its breakdown, input snapshot and the recomputation from the snapshot."""
+
+    get_for_user = staticmethod(selectors.evaluation_get_for_user)
+    render = staticmethod(_detail)
 
 
 @extend_schema(tags=TAGS)
-class EvaluationPublishView(APIView):
-    @extend_schema(request=EvaluationPublishInputSerializer, responses={200: ContractEvaluationDetailSerializer, **ERRORS})
-    def post(self, request, pk):
-        """Publish (final: never changes again; the organization is notified and its record updated)."""
-        evaluation = selectors.evaluation_get_for_user(user=request.user, pk=pk)
-        data = EvaluationPublishInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.evaluation_publish(actor=request.user, evaluation=evaluation, note=data.validated_data["note"])
-        return Response(_detail(evaluation))
+@extend_schema_view(post=extend_schema(request=EvaluationPublishInputSerializer,
+                                       responses={200: ContractEvaluationDetailSerializer, **ERRORS}))
+class EvaluationPublishView(ObjectActionView):
+    """Publish (final: never changes again; the organization is notified and its record updated)."""
+
+    get_for_user = staticmethod(selectors.evaluation_get_for_user)
+    render = staticmethod(_detail)
+    input_serializer = EvaluationPublishInputSerializer
+
+    def perform(self, request, obj, data):
+        services.evaluation_publish(actor=request.user, evaluation=obj, note=data["note"])
 
 
 # --- organization portal ---------------------------------------------------------------------
@@ -208,9 +209,13 @@ class PortalEvaluationListView(_EvaluationList):
 
 
 @extend_schema(tags=TAGS)
-class PortalEvaluationDetailView(APIView):
-    @extend_schema(responses={200: ContractEvaluationDetailSerializer, **ERRORS})
-    def get(self, request, pk):
-        """One published evaluation of your organization, with its breakdown."""
+@extend_schema_view(get=extend_schema(responses={200: ContractEvaluationDetailSerializer, **ERRORS}))
+class PortalEvaluationDetailView(ObjectDetailView):
+    """One published evaluation of your organization, with its breakdown."""
+
+    get_for_user = staticmethod(selectors.my_evaluation_get)
+    render = staticmethod(_detail)
+
+    def get_object(self, request, pk):
         _require_org_user(request)
-        return Response(_detail(selectors.my_evaluation_get(user=request.user, pk=pk)))
+        return super().get_object(request, pk)

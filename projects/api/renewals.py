@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from governance.api.filtering import OrderingChoiceFilter
 from governance.api.inputs import InputSerializer
 from governance.api.lists import choice_labels, date_out, datetime_out, decimal_out, display
 from projects import selectors_renewals
+from projects.api.objects import ObjectActionView, ObjectDetailView
 from projects.api.tenders.common import ERRORS, MONEY, TAGS, StaffFastList
 from projects.models.renewals import Recommendation, RenewalReview, RenewalStatus
 from projects.services import renewals as services
@@ -22,8 +22,7 @@ class RenewalFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number, title or supplier"), max_length=100)
     status = django_filters.ChoiceFilter(choices=RenewalStatus.choices, label=_("Status"))
     recommendation = django_filters.ChoiceFilter(choices=Recommendation.choices, label=_("Recommendation"))
-    ordering = django_filters.ChoiceFilter(choices=[(o, o) for o in selectors_renewals.RENEWAL_ORDERINGS],
-                                           label=_("Sort by"))
+    ordering = OrderingChoiceFilter(selectors_renewals.RENEWAL_ORDERINGS, label=_("Sort by"))
 
     class Meta:
         model = RenewalReview
@@ -106,20 +105,22 @@ class RenewalListView(StaffFastList):
 
 
 @extend_schema(tags=TAGS)
-class RenewalDetailView(APIView):
-    @extend_schema(responses={200: RenewalDetailSerializer, **ERRORS})
-    def get(self, request, pk):
-        return Response(renewal_detail(selectors_renewals.renewal_get_for_user(user=request.user, pk=pk)))
+@extend_schema_view(get=extend_schema(responses={200: RenewalDetailSerializer, **ERRORS}))
+class RenewalDetailView(ObjectDetailView):
+    get_for_user = staticmethod(selectors_renewals.renewal_get_for_user)
+    render = staticmethod(renewal_detail)
 
 
 @extend_schema(tags=TAGS)
-class RenewalDecideView(APIView):
-    @extend_schema(request=RenewalDecisionInputSerializer, responses={200: RenewalDetailSerializer, **ERRORS})
-    def post(self, request, pk):
-        """Decide a pending review: renew (the next contract is drawn up), renew with conditions (required),
-        re-tender (bid window required) or not continue (reason required)."""
-        review = selectors_renewals.renewal_get_for_user(user=request.user, pk=pk)
-        data = RenewalDecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.renewal_decide(actor=request.user, review=review, **data.validated_data)
-        return Response(renewal_detail(selectors_renewals.renewal_get_for_user(user=request.user, pk=pk)))
+@extend_schema_view(post=extend_schema(request=RenewalDecisionInputSerializer,
+                                       responses={200: RenewalDetailSerializer, **ERRORS}))
+class RenewalDecideView(ObjectActionView):
+    """Decide a pending review: renew (the next contract is drawn up), renew with conditions (required),
+    re-tender (bid window required) or not continue (reason required)."""
+
+    get_for_user = staticmethod(selectors_renewals.renewal_get_for_user)
+    render = staticmethod(renewal_detail)
+    input_serializer = RenewalDecisionInputSerializer
+
+    def perform(self, request, obj, data):
+        services.renewal_decide(actor=request.user, review=obj, **data)

@@ -15,7 +15,7 @@ from governance.selectors import get_object_for_user_or_404
 from governance.web import SortKey, service_errors, sort_queryset
 from governance.workflows import labelled_history
 from projects import permissions_tenders as perms
-from projects import selectors_tenders
+from projects import selectors_renewals, selectors_tenders
 from projects.forms_tenders import (
     ContractFilterForm,
     ContractForm,
@@ -120,7 +120,8 @@ def contract_detail(request, pk):
             for t in context["tranches"]])
     return render(request, "projects/contract_detail.html", {
         **context, "can_manage": can_manage, "date_form": DateForm(initial={"date": timezone.localdate()}),
-        "note_form": NoteForm(), "formset": formset})
+        "note_form": NoteForm(), "formset": formset,
+        "renewal_review": selectors_renewals.renewal_for_contract(user=request.user, contract=contract)})
 
 
 def _contract_action(request, pk) -> Contract:

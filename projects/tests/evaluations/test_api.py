@@ -84,7 +84,7 @@ def test_filters_and_bad_input(world, evaluation, api_for):
     staff = api_for(world.street)
     for query, count in (("kind=midterm", 1), ("kind=final", 0), ("band=good", 1), ("status=published", 0),
                          ("year=2026", 1), ("year=2025", 0), (f"contract={evaluation.contract_id}", 1),
-                         ("q=无此合同", 0), ("ordering=-score", 1)):
+                         ("q=无此合同", 0), ("ordering=-score", 1), ("ordering=", 1)):  # empty: default order
         assert staff.get(f"{BASE}?{query}").json()["count"] == count, query
     for query in ("kind=bogus", "year=abc", "year=1999", "contract=0", "contract=abc", "ordering=bogus",
                   "q=" + "长" * 101):

@@ -5,6 +5,7 @@ B, another street, organization users) on every route; exact query budgets at tw
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -98,6 +99,8 @@ def test_api_list_detail_and_decide(world, signed, api_for):
     detail = api.get(f"{API}{review.pk}/").json()
     assert [r["ok"] for r in detail["reasons"]] == [True, True, True, True] and detail["evaluation"] is not None
     assert api.get(API, {"status": "bogus"}).status_code == 400
+    assert api.get(API, {"ordering": "bogus"}).status_code == 400
+    assert [r["id"] for r in api.get(API, {"ordering": ""}).json()["results"]] == [review.pk]  # the default order
     bad = api.post(f"{API}{review.pk}/decide/", {"decision": "renewed_conditions"}, format="json")
     assert bad.status_code == 400 and RenewalReview.objects.get(pk=review.pk).status == "pending"
     bad = api.post(f"{API}{review.pk}/decide/", {"decision": "retendered", "bid_opens": "2026-13-45"}, format="json")
@@ -115,6 +118,18 @@ def test_api_list_rows_equal_the_serializer(world, api_for):
     results = api_for(world.street).get(API, {"ordering": "number"}).json()["results"]
     expected = RenewalOutputSerializer(sorted(reviews, key=lambda r: r.contract.number), many=True).data
     assert results == [dict(row) for row in expected]
+
+
+def test_contract_page_links_its_renewal_review(world, client_for):
+    bare = contract(world)
+    client = client_for(world.street)
+    assert not re.search(r'href="/projects/renewals/\d+/"', client.get(f"/projects/contracts/{bare.pk}/").content.decode())
+    review = _reviews(world, 1)[0]
+    body = client.get(f"/projects/contracts/{review.contract_id}/").content.decode()
+    assert f'href="{LIST}{review.pk}/"' in body and "续约评审" in body and "待决定" in body
+    # The community sees the contract and the review (read-only), so the link too.
+    community = client_for(world.users["community_a"]).get(f"/projects/contracts/{review.contract_id}/")
+    assert f'href="{LIST}{review.pk}/"' in community.content.decode()
 
 
 @pytest.mark.parametrize("who", ["street_b", "street2_a", "org_a", "norole_a"])
