@@ -28,6 +28,8 @@ from django.db import transaction
 RoleRow = tuple[str, str, int, str, str]
 # region path held -> ids of the regions in its subtree (itself included), ascending
 Subtrees = dict[str, tuple[int, ...]]
+# Key of Subtrees holding (the tenant's number of regions,): not a region path (paths end with "/").
+ALL_REGIONS = "*"
 
 
 def _keys(tenant_id: int, user_id: int) -> tuple[str, str]:
@@ -67,7 +69,7 @@ def _rows_from_database(model, user) -> list[RoleRow]:
 
 def _subtrees_from_database(tenant_id: int, paths: set[str]) -> Subtrees:
     """One query: every region under one of ``paths`` (``path LIKE 'p%'``), grouped by the held path."""
-    from django.db.models import Q
+    from django.db.models import Count, Q, Subquery
 
     from governance.models import Region
 
@@ -78,8 +80,15 @@ def _subtrees_from_database(tenant_id: int, paths: set[str]) -> Subtrees:
     condition = Q()
     for path in minimal:
         condition |= Q(path__startswith=path)
-    found = list(Region.objects.filter(condition, tenant_id=tenant_id).order_by("pk").values_list("pk", "path"))
-    return {held: tuple(pk for pk, path in found if path.startswith(held)) for held in ordered}
+    # The tenant's region count rides along (an uncorrelated sub-query, evaluated once): a scope that covers
+    # every region of the tenant needs no id list (the tenant administrator's, hundreds of ids per query).
+    total = (Region.objects.filter(tenant_id=tenant_id).order_by().values("tenant_id")
+             .annotate(n=Count("pk")).values("n"))
+    found = list(Region.objects.filter(condition, tenant_id=tenant_id).annotate(total=Subquery(total))
+                 .order_by("pk").values_list("pk", "path", "total"))
+    subtrees = {held: tuple(pk for pk, path, _total in found if path.startswith(held)) for held in ordered}
+    subtrees[ALL_REGIONS] = (found[0][2] if found else -1,)
+    return subtrees
 
 
 def _now_and_on_commit(func) -> None:

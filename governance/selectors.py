@@ -100,7 +100,11 @@ def scope_condition(user, *, region_field: str = "region", roles: Iterable[str] 
     _rows, subtrees = _role_entry(user)
     if subtrees is not None:
         ids = sorted({pk for path in paths for pk in subtrees.get(path, ())})
-        return Q(**{f"{column}__in_ids": ids}) if ids else None
+        if not ids:
+            return None
+        if len(ids) == subtrees.get(role_cache.ALL_REGIONS, (-1,))[0]:  # every region of the tenant: no id list needed
+            return Q(**{f"{column}__isnull": False})
+        return Q(**{f"{column}__in_ids": ids})
     condition = Q()
     for path in paths:
         condition |= Q(path__startswith=path)

@@ -191,3 +191,30 @@ def test_the_id_array_filter_takes_more_ids_than_sqlite_parameters(in_tenant, tr
         assert set(children.values_list("pk", flat=True)) == {tree_a["community"].pk, tree_a["community_other"].pk}
         either = children | Region.objects.filter(IdIn(F("pk"), [tree_a["grid"].pk]))
         assert either.count() == 3
+
+
+def test_a_scope_over_the_whole_tenant_needs_no_id_list(api_for, users, tree_a):
+    """The tenant administrator holds every region: the filter is the key's presence, not hundreds of ids;
+    a street user's is still the id list. A region added later is seen by both at once."""
+    from governance.models import Region, RegionLevel
+    from governance.selectors import scope_to_user
+
+    with tenant_context(tree_a["tenant"]):
+        every = set(Region.objects.values_list("pk", flat=True))
+        admin_qs = scope_to_user(Region.objects.all(), users["admin_a"], region_field="")
+        with CaptureQueriesContext(connection) as ctx:
+            assert set(admin_qs.values_list("pk", flat=True)) == every
+        sql = ctx.captured_queries[-1]["sql"]
+        assert "json_each" not in sql and "ANY(" not in sql and "LIKE" not in sql
+        street_sql = str(scope_to_user(Region.objects.all(), users["street_a"], region_field="").query)
+        assert "json_each" in street_sql or "ANY(" in street_sql
+    admin, street = api_for(users["admin_a"]), api_for(users["street_a"])
+    assert _region_ids(admin) == every
+    root = tree_a["root"]
+    with tenant_context(tree_a["tenant"]):
+        Region.objects.bulk_create([Region(tenant=tree_a["tenant"], parent=root, level=RegionLevel.DISTRICT,
+                                           code="430499", name="新区", path=f"{root.path}430499/",
+                                           depth=root.depth + 1)])
+        new = Region.objects.get(code="430499")
+    assert _region_ids(admin) == every | {new.pk}
+    assert new.pk not in _region_ids(street)
