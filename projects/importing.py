@@ -96,6 +96,27 @@ def validate(ctx, rows: list[dict[str, Any]], error) -> None:
                       % {"code": employer})
             else:
                 row["employer_id"] = employers[employer]
+    _check_duplicates(ctx, rows, error)
+
+
+def _check_duplicates(ctx, rows: list[dict[str, Any]], error) -> None:
+    """One person once per pool (the model's unique constraint): against the pool and within the file, set-based."""
+    keyed = [(row, (row["region_id"], row["name"], row.get("phone") or "")) for row in rows if row["region_id"]]
+    existing: set[tuple] = set()
+    for chunk in chunks(sorted({key[1] for _row, key in keyed})):
+        existing.update(Expert.objects.filter(tenant=ctx.tenant, name__in=chunk).values_list("region_id", "name",
+                                                                                            "phone"))
+    first_row: dict[tuple, int] = {}
+    for row, key in keyed:
+        number = row["row"]
+        if key in existing:
+            error(number, "name", _("This pool already has an expert named %(name)s with the same phone (or none): "
+                                    "enter a phone number to tell them apart.") % {"name": key[1]})
+        elif key in first_row:
+            error(number, "name", _("Row %(row)s already has the expert %(name)s in this pool with the same phone "
+                                    "(or none).") % {"row": first_row[key], "name": key[1]})
+        else:
+            first_row[key] = number
 
 
 def insert(ctx, rows: list[dict[str, Any]]) -> list[int]:

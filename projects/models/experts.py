@@ -44,6 +44,9 @@ class Expert(TenantOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], condition=Q(user__isnull=False),
                                     name="expert_unique_user"),
+            # One person once per pool: two experts of the same name in a pool are told apart by their phone
+            # (and a double submission of the form or the API cannot add the same expert twice).
+            models.UniqueConstraint(fields=["tenant", "region", "name", "phone"], name="expert_unique_in_pool"),
         ]
         indexes = [
             models.Index(fields=["tenant", "region"], name="expert_tenant_region_idx"),

@@ -28,6 +28,32 @@ def _check_fields(expert: Expert) -> None:
         raise ApplicationError(_("Unknown user account."))
 
 
+def _duplicate(expert: Expert) -> ConflictError | None:
+    same = Expert.objects.filter(tenant_id=expert.tenant_id).exclude(pk=expert.pk)
+    if same.filter(region_id=expert.region_id, name=expert.name, phone=expert.phone).exists():
+        if expert.phone:
+            return ConflictError(_("This pool already has an expert named %(name)s with phone %(phone)s.")
+                                 % {"name": expert.name, "phone": expert.phone}, extra={"field": "name"})
+        return ConflictError(_("This pool already has an expert named %(name)s: enter a phone number to tell "
+                               "two experts of the same name apart.") % {"name": expert.name}, extra={"field": "phone"})
+    if expert.user_id and same.filter(user_id=expert.user_id).exists():
+        return ConflictError(_("This user account already belongs to another expert."), extra={"field": "user"})
+    return None
+
+
+def _save_unique(expert: Expert, **save_kwargs) -> None:
+    """Validate and save; a duplicate (also one saved in parallel, caught by the unique constraints) is a 409."""
+    expert.full_clean(validate_constraints=False)
+    duplicate = _duplicate(expert)
+    if duplicate is not None:
+        raise duplicate
+    try:
+        with transaction.atomic():
+            expert.save(**save_kwargs)
+    except IntegrityError as exc:
+        raise (_duplicate(expert) or ConflictError(_("This expert was just saved by someone else."))) from exc
+
+
 @transaction.atomic
 def expert_create(*, actor, region, **fields) -> Expert:
     tenant = require_tenant()
@@ -38,8 +64,7 @@ def expert_create(*, actor, region, **fields) -> Expert:
         raise ApplicationError(_("You may not keep an expert pool in this region."))
     expert = Expert(tenant=tenant, region=region, **fields)
     _check_fields(expert)
-    expert.full_clean()
-    expert.save()
+    _save_unique(expert)
     audit_record(actor=actor, action="expert.create", obj=expert, changes=snapshot(expert, list(EXPERT_FIELDS)))
     return expert
 
@@ -56,8 +81,7 @@ def expert_update(*, actor, expert: Expert, **fields) -> Expert:
     for name, value in fields.items():
         setattr(expert, name, value)
     _check_fields(expert)
-    expert.full_clean()
-    expert.save(update_fields=list(fields))
+    _save_unique(expert, update_fields=list(fields))
     audit_record(actor=actor, action="expert.update", obj=expert, changes=diff(before, snapshot(expert, list(fields))))
     return expert
 

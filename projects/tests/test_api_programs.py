@@ -146,6 +146,25 @@ def test_expert_create_and_patch(api_for, users, tree_a):
         assert AuditEvent.objects.filter(action="expert.update").count() == 1
 
 
+def test_the_same_expert_twice_in_one_pool_is_refused(api_for, users, tree_a):
+    client = api_for(users["street_a"])
+    payload = {"region": tree_a["street"].pk, "name": "周敏", "affiliation": "南华大学"}
+    assert client.post(f"{BASE}/experts/", payload, format="json").status_code == 201
+    twice = client.post(f"{BASE}/experts/", payload, format="json")
+    assert twice.status_code == 409 and "联系电话" in twice.json()["message"], twice.content
+    with_phone = client.post(f"{BASE}/experts/", {**payload, "phone": "13807340000"}, format="json")
+    assert with_phone.status_code == 201  # another 周敏, told apart by the phone
+    again = client.post(f"{BASE}/experts/", {**payload, "phone": "13807340000"}, format="json")
+    assert again.status_code == 409 and "13807340000" in again.json()["message"]
+    # Renaming into a duplicate is refused too, and changes nothing.
+    other = client.post(f"{BASE}/experts/", {**payload, "name": "吴刚"}, format="json").json()["id"]
+    assert client.patch(f"{BASE}/experts/{other}/", {"name": "周敏"}, format="json").status_code == 409
+    with tenant_context(tree_a["tenant"]):
+        assert Expert.objects.filter(region=tree_a["street"], name="周敏").count() == 2
+        assert Expert.objects.get(pk=other).name == "吴刚"
+        assert AuditEvent.objects.filter(action="expert.create").count() == Expert.objects.count()
+
+
 def test_consultation_decides_a_self_governance_application(api_for, users, tree_a, program):
     with tenant_context(tree_a["tenant"]):
         FundingProgram.objects.filter(pk=program.pk).update(kind=ProgramKind.SELF_GOVERNANCE_FUND)

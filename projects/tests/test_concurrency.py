@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 
 from governance.exceptions import ConflictError
+from governance.models import AuditEvent
 from governance.tenancy import tenant_context
 from orgs.tests.test_concurrency import _in_parallel
 from projects import services
-from projects.models import ApplicationStatus, ReviewAssignment, ReviewDraw
+from projects.models import ApplicationStatus, Expert, ReviewAssignment, ReviewDraw
 from projects.tests.conftest import new_application
 
 BASE = "/api/v1/projects/applications"
@@ -38,3 +39,16 @@ def test_six_parallel_submissions_and_draws_leave_one(tree_a, users, program, ex
         assert ReviewAssignment.objects.filter(application=application).count() == program.experts_per_application
         with pytest.raises(ConflictError):
             services.application_submit(actor=users["community_a"], application=application)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_six_parallel_creations_of_one_expert_leave_one(tree_a, users, api_for):
+    assert connection.vendor == "postgresql"
+    street = api_for(users["street_a"])
+    payload = {"region": tree_a["street"].pk, "name": "周敏", "phone": "13807340000", "affiliation": "南华大学"}
+    results = _in_parallel(6, lambda: street.post("/api/v1/projects/experts/", payload, format="json"))
+    assert _statuses(results) == [201, 409, 409, 409, 409, 409]
+    with tenant_context(tree_a["tenant"]):
+        assert Expert.objects.filter(name="周敏").count() == 1
+        assert AuditEvent.objects.filter(action="expert.create").count() == 1

@@ -58,3 +58,26 @@ def test_import_experts_all_or_nothing(tree_a, users):
         assert experts["赵德明"].employer_id == org.pk and experts["赵德明"].fields == ["elderly", "community"]
         assert experts["李淑芬"].available is False
         assert AuditEvent.objects.filter(action="expert.import").count() == 1
+
+
+def test_import_refuses_an_expert_already_in_the_pool_or_twice_in_the_file(tree_a, users):
+    tenant = tree_a["tenant"]
+    first = [{"姓名": "赵德明", "专家库区划代码": "430405001", "联系电话": "13807340000"}]
+    assert _run(tenant, users["street_a"], first).status == ImportStatus.SUCCEEDED
+    again = [{"姓名": "钱伟", "专家库区划代码": "430405001"},
+             {"姓名": "赵德明", "专家库区划代码": "430405001", "联系电话": "13807340000"},  # already in the pool
+             {"姓名": "孙丽", "专家库区划代码": "430405001"},
+             {"姓名": "孙丽", "专家库区划代码": "430405001"},  # twice in the file, no phone to tell them apart
+             {"姓名": "赵德明", "专家库区划代码": "430405001", "联系电话": "13907340001"}]  # another 赵德明: allowed
+    job = _run(tenant, users["street_a"], again)
+    assert job.status == ImportStatus.FAILED
+    by_row = {e["row"]: e["message"] for e in job.errors}
+    assert set(by_row) == {3, 5}, job.errors
+    assert "赵德明" in by_row[3] and "第4行" not in by_row[3]
+    assert "4" in by_row[5] and "孙丽" in by_row[5]
+    with tenant_context(tenant):
+        assert Expert.objects.count() == 1
+    fixed = [again[0], again[2], {**again[3], "联系电话": "13607340002"}, again[4]]
+    assert _run(tenant, users["street_a"], fixed).status == ImportStatus.SUCCEEDED
+    with tenant_context(tenant):
+        assert Expert.objects.filter(name="赵德明").count() == 2 and Expert.objects.filter(name="孙丽").count() == 2
