@@ -158,7 +158,7 @@ class CosignerForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     capacity = forms.CharField(label=_("Capacity"), max_length=100, required=False,
                                help_text=_("e.g. residents' representative, building head."))
-    signed_on = forms.DateField(label=_("Date signed"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Date signed"), widget=DATE)
 
 
 # A "delete" box per row removes it; saving adds empty rows for more (the services' limits).

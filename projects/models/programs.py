@@ -148,7 +148,12 @@ class FundingProgram(TenantOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.name}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The name with its year, once: "2026年居家养老服务购买" stays as it is, "居家养老服务购买" gets "2026 "."""
+        return self.name if str(self.year) in self.name else f"{self.year} {self.name}"
 
     @property
     def decided_by_residents(self) -> bool:

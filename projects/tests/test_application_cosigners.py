@@ -54,6 +54,7 @@ def test_form_adds_shows_and_removes_cosigners(client_for, tree_a, users, progra
     assert "刘大爷 · 楼栋长 · 2026-03-01" in detail and "王阿姨 · 2026-03-02" in detail
     edit = client.get(f"/projects/applications/{application.pk}/edit/").content.decode()
     assert 'value="刘大爷"' in edit and "联署人（居民代表）" in edit
+    assert 'value="2026-03-01"' in edit and 'value="2026-03-02"' in edit  # a date input shows its date (ISO)
     # Remove the first (the delete box), keep the second, add a third in an empty row.
     changed = [dict(signers[0], DELETE="on"), signers[1], {"name": "张师傅", "capacity": "居民代表",
                                                            "signed_on": "2026-03-05"}]

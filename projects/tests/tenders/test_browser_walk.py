@@ -176,11 +176,37 @@ def test_program_to_signed_contract_in_the_browser(tree_a, users, in_tenant, cli
                      "indicators-0-name": "上门探访", "indicators-0-kind": "output", "indicators-0-unit": "人次",
                      "indicators-0-target": "600", "indicators-0-weight": "60",
                      "indicators-1-name": "居民满意度", "indicators-1-kind": "satisfaction",
-                     "indicators-1-unit": "%", "indicators-1-target": "90", "indicators-1-weight": "40"})
+                     "indicators-1-unit": "%", "indicators-1-target": "90", "indicators-1-weight": "40",
+                     "cosigners-0-name": "李秀英", "cosigners-0-capacity": "居民代表",
+                     "cosigners-0-signed_on": (today - datetime.timedelta(days=2)).isoformat(),
+                     "cosigners-1-name": "王德福", "cosigners-1-capacity": "楼栋长",
+                     "cosigners-1-signed_on": (today + datetime.timedelta(days=1)).isoformat()})
+        _submit(page)
+        with db():  # a signing date in the future is refused on its row, and nothing is saved
+            assert not Application.objects.exists() and "晚于今天" in page.content()
+        _fill(page, {"cosigners-1-signed_on": (today - datetime.timedelta(days=1)).isoformat()})
         _submit(page)
         with db():
             application = Application.objects.get()
             assert application.budget_lines.count() == 2 and application.indicators.count() == 2
+            assert sorted(application.cosigners.values_list("name", flat=True)) == ["李秀英", "王德福"]
+        # An attachment from the application page: a file that only claims to be a PDF is refused, a real one kept.
+        page = walk.go(walk.as_user(community), f"/projects/applications/{application.pk}/")
+        fake = {"name": "需求调研报告.pdf", "mimeType": "application/pdf", "buffer": b"not a pdf at all"}
+        page.locator("#attachment-file").set_input_files(fake)
+        page.locator("#attachments form[enctype] button[type=submit]").click()
+        page.wait_for_load_state()
+        with db():
+            assert not application.attachments.exists(), _message(page)
+        real = {**fake, "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}
+        page.locator("#attachment-file").set_input_files(real)
+        page.locator("#attachments form[enctype] button[type=submit]").click()
+        page.wait_for_load_state()
+        with db():
+            assert list(application.attachments.values_list("name", flat=True)) == ["需求调研报告.pdf"], _message(page)
+        page.context.close()
+        walk.shoot(community, f"/projects/applications/{application.pk}/", "01b_application_cosigners_attachment")
+        walk.shoot(community, f"/projects/applications/{application.pk}/edit/", "01c_application_form")
         application, message = walk.press(community, f"/projects/applications/{application.pk}/", "submit", application, db)
         assert application.status == ApplicationStatus.SUBMITTED, message
 
@@ -274,4 +300,4 @@ def test_program_to_signed_contract_in_the_browser(tree_a, users, in_tenant, cli
         walk.shoot(street, f"/projects/contracts/{contract.pk}/", "08_contract_signed")
         walk.shoot(org_user, f"/projects/portal/contracts/{contract.pk}/", "09_portal_contract")
         walk.browser.close()
-    assert len(walk.shot_names) == 18 and all(re.match(r"\d\d_", name) for name in walk.shot_names)
+    assert len(walk.shot_names) == 22 and all(re.match(r"\d\d[a-z]?_", name) for name in walk.shot_names)
