@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import Tenant
 from governance.models.accounts import Role
 from governance.selectors import user_roles
-from governance.tenancy import TenantOwnedModel
+from governance.tenancy import TenantOwnedModel, get_current_tenant_id
 
 
 def is_tenant_admin(request) -> bool:
@@ -249,6 +249,30 @@ class OperatorTenantFormMixin:
         return cleaned
 
 
+class TenantConstraintsFormMixin:
+    """Validate the model's unique constraints that name ``tenant`` on the form, as every other constraint.
+
+    The admin form never lists ``tenant`` (it is set from the request's tenant, or chosen by the operator), and
+    Django skips the constraints naming a field left out of the form, so a duplicate such as the same expert
+    twice in a pool reached the database and answered 500. With the row's tenant known before validation the
+    form shows the translated "... already exists" instead, and saves nothing.
+    """
+
+    def _post_clean(self):
+        if getattr(self.instance, "tenant_id", None) is None:
+            chosen = (getattr(self, "cleaned_data", None) or {}).get("tenant")
+            tenant_id = chosen.pk if chosen is not None else get_current_tenant_id()
+            if tenant_id is not None:
+                self.instance.tenant_id = tenant_id
+        super()._post_clean()
+
+    def _get_validation_exclusions(self):
+        excluded = super()._get_validation_exclusions()
+        if getattr(self.instance, "tenant_id", None) is not None:
+            excluded.discard("tenant")
+        return excluded
+
+
 class TenantAwareAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, admin.ModelAdmin):
     """Base ModelAdmin of every tenant-owned model."""
 
@@ -304,7 +328,7 @@ class TenantAwareAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, admin.Mode
             })
         elif is_operator(request):
             form = type(form.__name__, (OperatorTenantFormMixin, form), {})
-        return form
+        return type(form.__name__, (TenantConstraintsFormMixin, form), {})
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

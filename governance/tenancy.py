@@ -217,6 +217,11 @@ class TenantOwnedModel(models.Model):
             raise TenantNotSetError("refusing to save a row of another tenant")
         super().save(*args, **kwargs)
 
+    def unique_error_message(self, model_class, unique_check):
+        # The tenant goes without saying: "专家库区域、名称和电话相同的评审专家已存在", not "包含 Tenant，…".
+        check = tuple(name for name in unique_check if name != "tenant") or unique_check
+        return super().unique_error_message(model_class, check)
+
 
 def tenant_owned_models() -> list[type[models.Model]]:
     return [
