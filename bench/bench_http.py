@@ -42,6 +42,9 @@ API_ENDPOINTS = [
     ("/api/v1/orgs/?page_size=50&kind=community_group&q=%E7%A4%BE%E5%8C%BA", "token"),
     ("/api/v1/regions/?page_size=50", "token"),
     ("/api/v1/filings/?page_size=50", "token"),
+    ("/api/v1/projects/applications/?page_size=50", "token"),
+    ("/api/v1/projects/contracts/?page_size=50", "token"),
+    ("/api/v1/projects/reports/?page_size=50", "token"),
 ]
 HTML_ENDPOINTS = [
     ("/orgs/", "session"),
@@ -49,6 +52,8 @@ HTML_ENDPOINTS = [
     ("/orgs/filings/", "session"),
     ("/orgs/reports/", "session"),
     ("/orgs/credit/", "session"),
+    ("/projects/applications/", "session"),
+    ("/projects/contracts/", "session"),
 ]
 
 
@@ -122,7 +127,13 @@ def _token(port: int, username: str, password: str) -> str:
     return payload.get("token") or payload.get("key")
 
 
-def _session(port: int, username: str, password: str) -> str:
+def _session_cookie(port: int, username: str, password: str) -> str:
+    """The Cookie header of a signed-in browser: the session and the CSRF cookie it holds after signing in."""
+    session, csrf = _session(port, username, password)
+    return f"sessionid={session}; csrftoken={csrf}"
+
+
+def _session(port: int, username: str, password: str) -> tuple[str, str]:
     _status, page, cookies = _request(port, "GET", "/accounts/login/")
     csrf = cookies.get("csrftoken", "")
     match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -133,7 +144,7 @@ def _session(port: int, username: str, password: str) -> str:
         "Referer": f"http://{HOST}:{port}/accounts/login/"}, form)
     if status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"sign-in failed: {status}")
-    return cookies["sessionid"]
+    return cookies["sessionid"], cookies.get("csrftoken", csrf)  # signing in rotates the CSRF secret
 
 
 def _wait_ready(port: int, timeout: float = 60) -> None:
@@ -248,6 +259,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (reuse it with --no-setup)")
     parser.add_argument("--no-setup", action="store_true", help="reuse the database of an earlier --keep run")
     parser.add_argument("--python-client", action="store_true", help="use the Python load generator")
+    parser.add_argument("--response-cache", choices=("both", "on", "off"), default="both",
+                        help="measure with the response cache (hits), without it (misses) or both, each on its own "
+                             "server beside the other")
     args = parser.parse_args()
 
     env = _env(args.db)
@@ -267,42 +281,61 @@ def main() -> None:
     else:
         _manage(env, "migrate", "--noinput", "-v", "0")  # a kept database gets this checkout's migrations
     _manage(env, "collectstatic", "--noinput", "-v", "0")
-    server = subprocess.Popen(
-        [str(Path(PY).with_name("gunicorn")), "governance.wsgi", "-w", str(args.workers), "-b", f"{HOST}:{args.port}",
-         "--log-level", "warning"], cwd=BASE_DIR, env=env, start_new_session=True)
+    modes = {"on": [("cached", args.port)], "off": [("uncached", args.port + 1)],
+             "both": [("cached", args.port), ("uncached", args.port + 1)]}[args.response_cache]
+    servers = []
+    for mode, port in modes:
+        # The same code and database; the uncached server answers every request from the database
+        # (RESPONSE_CACHE_SECONDS=0), as a first request after a write does.
+        mode_env = {**env, "RESPONSE_CACHE_SECONDS": "300" if mode == "cached" else "0"}
+        servers.append(subprocess.Popen(
+            [str(Path(PY).with_name("gunicorn")), "governance.wsgi", "-w", str(args.workers), "-b", f"{HOST}:{port}",
+             "--log-level", "warning"], cwd=BASE_DIR, env=mode_env, start_new_session=True))
     use_wrk = shutil.which("wrk") is not None and not args.python_client
+    tables = []
     try:
-        _wait_ready(args.port)
-        auth = {"token": {"Authorization": f"Token {_token(args.port, args.user, password)}"},
-                "session": {"Cookie": f"sessionid={_session(args.port, args.user, password)}"}, None: {}}
-        rows = []
-        for path, kind in [*API_ENDPOINTS, *HTML_ENDPOINTS]:
-            headers = auth[kind]
-            try:  # one request first: a page that fails is reported as failed, the others still run
-                status = _request(args.port, "GET", path, headers, timeout=args.timeout)[0]
-            except (OSError, http.client.HTTPException) as error:
-                status = type(error).__name__
-            if status != 200:
-                rows.append((path, {"failure": f"first request: {status}"}))
-                print(f"    {path}: first request {status}, not measured", flush=True)
-                continue
-            if use_wrk:
-                result = _run_wrk(f"http://{HOST}:{args.port}{path}", headers, args.duration, args.connections,
-                                  args.timeout)
-            else:
-                result = _run_python(args.port, path, headers, args.duration, args.connections, args.timeout)
-            rows.append((path, result))
-            print(f"    {path}: {result['rps']:.1f} req/s" + "".join(
-                f", {result[key]} {label}" for key, label in _PROBLEMS if result.get(key)), flush=True)
+        for mode, port in modes:
+            _wait_ready(port)
+            rows = _measure(args, port, password, use_wrk, mode)
+            tables.append((mode, rows))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
         if not args.keep:
             _drop_database(args.db)
     print(f"\n{args.orgs:,} organizations, gunicorn -w {args.workers}, {args.connections} connections, "
           f"{args.duration} s each, timeout {args.timeout} s, {'wrk' if use_wrk else 'Python client'}, "
-          f"user {args.user}, load average {os.getloadavg()[0]:.1f}\n")
-    print(format_table(rows))
+          f"user {args.user}, load average {os.getloadavg()[0]:.1f}")
+    for mode, rows in tables:
+        label = ("response cache on (every request after the first for a URL is a hit)" if mode == "cached"
+                 else "response cache off (every request reads the database: a miss)")
+        print(f"\n{label}:\n")
+        print(format_table(rows))
+
+
+def _measure(args, port: int, password: str, use_wrk: bool, mode: str) -> list[tuple[str, dict]]:
+    auth = {"token": {"Authorization": f"Token {_token(port, args.user, password)}"},
+            "session": {"Cookie": _session_cookie(port, args.user, password)}, None: {}}
+    rows = []
+    for path, kind in [*API_ENDPOINTS, *HTML_ENDPOINTS]:
+        headers = auth[kind]
+        try:  # one request first: a page that fails is reported as failed, the others still run
+            status = _request(port, "GET", path, headers, timeout=args.timeout)[0]
+        except (OSError, http.client.HTTPException) as error:
+            status = type(error).__name__
+        if status != 200:
+            rows.append((path, {"failure": f"first request: {status}"}))
+            print(f"    [{mode}] {path}: first request {status}, not measured", flush=True)
+            continue
+        if use_wrk:
+            result = _run_wrk(f"http://{HOST}:{port}{path}", headers, args.duration, args.connections, args.timeout)
+        else:
+            result = _run_python(port, path, headers, args.duration, args.connections, args.timeout)
+        rows.append((path, result))
+        print(f"    [{mode}] {path}: {result['rps']:.1f} req/s" + "".join(
+            f", {result[key]} {label}" for key, label in _PROBLEMS if result.get(key)), flush=True)
+    return rows
 
 
 _PROBLEMS = (("non2xx", "non-2xx/3xx"), ("timeouts", "timeouts"), ("socket_errors", "socket errors"))

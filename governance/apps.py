@@ -12,6 +12,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from governance import checks, role_cache  # noqa: F401  (checks: registers system checks)
         from governance.api import token_cache
+        from governance.data_version import ensure_change_triggers
         from governance.periodic import sync_periodic_tasks
         from governance.sessions import mark_activity
         from governance.tenancy import ensure_row_level_security
@@ -25,6 +26,7 @@ class GovernanceConfig(AppConfig):
             # post_migrate fires once per app after *all* migrations ran; doing it once is enough.
             if sender.label == self.label:
                 ensure_row_level_security(using=using)
+                ensure_change_triggers(using=using)
                 sync_periodic_tasks()
 
         post_migrate.connect(_after_migrate, dispatch_uid="governance_rls", weak=False)
@@ -46,6 +48,10 @@ class GovernanceConfig(AppConfig):
         registry.register_audit_actions(GovernanceAudit)
         _plug_notifications(registry)
         registry.register_audit_actions(ImportAudit)
+        registry.register_periodic_task(
+            "core: fold data changes", "governance.compact_data_changes", interval_seconds=300, per_tenant=False,
+            description="Keeps the response cache's data-change table short (governance.data_version).",
+        )
 
 
 def _plug_notifications(registry):

@@ -247,6 +247,11 @@ API_TOKEN_MAX_ACTIVE = int(os.environ.get("API_TOKEN_MAX_ACTIVE", "20"))
 # the token or changing the user or tenant drops it at once. 0 looks it up on every request; production
 # without Redis sets 0, like ROLE_CACHE_SECONDS.
 API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "60"))
+# Seconds a whole list response stays in the cache (governance.response_cache), keyed by the tenant's data
+# version: any committed write concerning the tenant makes its entries unreachable at once, so this only
+# bounds how long a list showing today's date can lag behind the clock. 0 turns it off. PostgreSQL only
+# (the version comes from its triggers); a process-local cache is still correct, only less shared.
+RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "300"))
 REST_FRAMEWORK = {
     # Token first: DRF answers with the first class's challenge, so a missing or bad token is a 401
     # (re-authenticate) rather than a 403; browser sessions still authenticate when no token is sent.

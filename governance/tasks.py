@@ -30,3 +30,12 @@ def tenant_health(*, tenant_id: int) -> dict:
     from governance.models import Region, RoleAssignment
 
     return {"regions": Region.objects.count(), "roles": RoleAssignment.objects.count()}
+
+
+@shared_task(name="governance.compact_data_changes")
+def compact_data_changes() -> int:
+    """Fold the data-change rows into the per-tenant versions (governance.data_version): idempotent, no
+    version moves, safe to retry or to run twice at once."""
+    from governance.data_version import compact
+
+    return compact()

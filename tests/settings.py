@@ -11,3 +11,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.sensitiveapp"]
 # root conftest clears only those between tests.
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     CACHES["default"]["KEY_PREFIX"] = f"gov-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+# Exact query budgets measure a list's own queries: the response cache is off unless a test turns it on
+# (tests/test_response_cache.py).
+RESPONSE_CACHE_SECONDS = 0

@@ -36,6 +36,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from governance import response_cache
 from governance.api.pagination import CursorOrPagePagination
 
 CURSOR_PARAM = "cursor"
@@ -67,7 +68,28 @@ class FastListMixin:
     def list_rows(self, rows: list[dict]) -> list[dict]:
         raise NotImplementedError
 
+    # The whole JSON response from the cache while the tenant's data version stays (governance.response_cache).
+    response_cache = True
+    _response_cache_key: str | None = None
+
     def list(self, request, *args, **kwargs):
+        if self.response_cache and getattr(request.accepted_renderer, "format", None) == "json":
+            view = f"{type(self).__module__}.{type(self).__qualname__}"
+            self._response_cache_key, hit = response_cache.lookup(request, view=view, user=request.user,
+                                                                  extra=(sorted(kwargs.items()),))
+            if hit is not None:
+                return hit
+        return self._list(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key, self._response_cache_key = self._response_cache_key, None
+        if key is not None and isinstance(response, Response) and response.status_code == 200:
+            response.render()
+            response_cache.store(key, response)
+        return response
+
+    def _list(self, request):
         # Rows as dicts: select_related is moot and prefetches cannot attach to dicts (list_rows fetches those).
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         if CURSOR_PARAM in request.query_params and self.paginator is not None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey
 from orgs import permissions, selectors, services
@@ -49,6 +50,7 @@ def _credit_records(request):
 
 
 @login_required
+@cached_page
 def credit_list(request):
     require(uses_registry(request.user))
     form, _filters, queryset, sorting = _credit_records(request)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, sort_queryset
 from orgs import permissions, selectors, services
@@ -53,6 +54,7 @@ def _filings(request, *, tabs: bool = True):
 
 
 @login_required
+@cached_page
 def filing_list(request):
     require(uses_registry(request.user))
     form, filters, tabs, queryset, sorting = _filings(request)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from governance.response_cache import cached_page
 from governance.selectors import audit_events_for_object
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, sort_queryset
@@ -97,6 +98,7 @@ def _sorted_organizations(request, filters: dict):
 
 
 @login_required
+@cached_page
 def organization_list(request):
     require(is_registry_staff(request.user))
     form = OrganizationFilterForm(request.GET or None, user=request.user)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.exceptions import ApplicationError
+from governance.response_cache import cached_page
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey
 from orgs import permissions, selectors, services
@@ -62,6 +63,7 @@ def _reports(request):
 
 
 @login_required
+@cached_page
 def report_list(request):
     require(uses_registry(request.user))
     form, _filters, queryset, sorting = _reports(request)

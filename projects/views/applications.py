@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.selectors import audit_events_for_object
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, service_errors, sort_queryset
@@ -46,6 +47,7 @@ def _applications(request):
 
 
 @login_required
+@cached_page
 def application_list(request):
     require(permissions.can_view_projects(request.user))
     form, queryset, sorting = _applications(request)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.selectors import get_object_for_user_or_404
 from governance.web import SortKey, service_errors, sort_queryset
 from governance.workflows import labelled_history
@@ -48,6 +49,7 @@ def _contracts(request, selector=selectors_tenders.contract_list):
 
 
 @login_required
+@cached_page
 def contract_list(request):
     require(perms.can_view_tenders(request.user))
     form, queryset, sorting = _contracts(request)

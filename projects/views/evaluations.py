@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from governance.response_cache import cached_page
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, service_errors, sort_queryset
 from governance.workflows import labelled_history
@@ -59,6 +60,7 @@ def _detail_context(evaluation) -> dict:
 
 
 @login_required
+@cached_page
 def evaluation_list(request):
     require(can_view_tenders(request.user))
     return _render_list(request, "projects/evaluations/evaluation_list.html",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, service_errors, sort_queryset
 from governance.workflows import labelled_history
@@ -56,6 +57,7 @@ def _programs(request):
 
 
 @login_required
+@cached_page
 def program_list(request):
     require(permissions.can_view_projects(request.user))
     form, queryset, sorting = _programs(request)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.web import SortKey, service_errors, sort_queryset
 from governance.workflows import labelled_history
 from projects import permissions_renewals as perms
@@ -44,6 +45,7 @@ def _listing(request):
 
 
 @login_required
+@cached_page
 def renewal_list(request):
     require(perms.can_view_renewals(request.user))
     form, queryset, sorting = _listing(request)

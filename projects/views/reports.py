@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.selectors import get_object_for_user_or_404
 from governance.views import paginate, querystring_without_page
 from governance.web import service_errors
@@ -41,6 +42,7 @@ def _render_list(request, template, queryset):
 
 
 @login_required
+@cached_page
 def report_list(request):
     require(can_view_tenders(request.user))
     return _render_list(request, "projects/reports/report_list.html",

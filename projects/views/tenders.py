@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.response_cache import cached_page
 from governance.views import paginate, querystring_without_page
 from governance.web import SortKey, service_errors, sort_queryset
 from projects import permissions_tenders as perms
@@ -81,6 +82,7 @@ def _render_list(request, template, form, queryset, sorting, model, **extra):
 
 
 @login_required
+@cached_page
 def tender_list(request):
     require(perms.can_view_tenders(request.user))
     form, queryset, sorting = _listing(request, TenderFilterForm, selectors_tenders.tender_list, TENDER_SORTS, "-closes")
@@ -257,6 +259,7 @@ def bid_attachment(request, pk, attachment_pk):
 
 
 @login_required
+@cached_page
 def bid_list(request):
     require(perms.can_view_tenders(request.user))
     form, queryset, sorting = _listing(request, BidFilterForm, selectors_tenders.bid_list, BID_SORTS, "-submitted")
