@@ -118,7 +118,27 @@ def audit_record_many(
         events.append(_event(AuditEvent, who, action=action, obj=obj, changes=changes(obj) if changes else None,
                              object_repr=object_repr(obj) if object_repr is not None else None, info=info,
                              content_type=content_type))
+    if connection.vendor == "postgresql" and len(events) >= COPY_AT:
+        return _copy_events(AuditEvent, events)
     return AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+
+
+# From this many events of one call on, PostgreSQL gets them through COPY (governance.imports.inserting):
+# the ORM's per-field preparation of 40,000 events was a tenth of an evaluation run.
+COPY_AT = 200
+
+
+def _copy_events(model, events: list) -> list:
+    from types import SimpleNamespace
+
+    from governance.imports.inserting import bulk_insert_objects
+
+    by_tenant: dict[int, list] = {}
+    for event in events:
+        by_tenant.setdefault(event.tenant_id, []).append(event)
+    for tenant_id, group in by_tenant.items():
+        bulk_insert_objects(model, group, tenant=SimpleNamespace(pk=tenant_id))
+    return events
 
 
 class _Who:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any
 
+import orjson
 from django.db import connection, models
 from django.utils import timezone
 
@@ -61,12 +62,20 @@ def _copy_converter(field: models.Field) -> Callable[[Any], str]:
     if isinstance(field, models.DateField):
         return lambda v: NULL if v is None else v.isoformat()
     if isinstance(field, models.JSONField):
-        encoder = field.encoder
+        # orjson (the same document as json.dumps for what JSON columns hold; jsonb keeps no formatting), with
+        # the field's encoder for anything orjson leaves to it: datetimes (DjangoJSONEncoder's own format),
+        # Decimal, lazy translations.
+        fallback = (field.encoder or json.JSONEncoder)().default
+        options = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
         def json_text(v):
             if v is None and field.null:
                 return NULL
-            return json.dumps(v, ensure_ascii=False, cls=encoder).translate(_COPY_ESCAPES)
+            try:
+                text = orjson.dumps(v, default=fallback, option=options).decode()
+            except orjson.JSONEncodeError:  # an integer beyond 64 bits, say: the json module's way
+                text = json.dumps(v, ensure_ascii=False, cls=field.encoder)
+            return text.translate(_COPY_ESCAPES)
 
         return json_text
     if isinstance(field, (models.CharField, models.TextField)):
@@ -142,6 +151,27 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, te
     if any(pk is None for pk in pks):
         raise RuntimeError("this database backend does not return primary keys from a bulk insert")
     return pks
+
+
+def bulk_insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, tenant) -> list[models.Model]:
+    """``bulk_create`` through ``bulk_insert``: unsaved instances of one tenant, every concrete column taken
+    from them (``auto_now`` fields set here, with one timestamp), the primary keys set on them."""
+    if not objs:
+        return []
+    now = timezone.now()
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now if isinstance(field, models.DateTimeField) else now.date()
+            for obj in objs:
+                setattr(obj, field.attname, value)
+    names = [field.attname for field in fields if field.attname != "tenant_id"]
+    rows = [{name: getattr(obj, name) for name in names} for obj in objs]
+    for obj, pk in zip(objs, bulk_insert(model, rows, tenant=tenant), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return list(objs)
 
 
 def _copy_insert(model, rows, keys, tenant, now, returning=True) -> list[int]:

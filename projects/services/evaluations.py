@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from governance.audit import audit_record, audit_record_many, diff
 from governance.audit import snapshot as audit_snapshot
 from governance.exceptions import ApplicationError, ConflictError
+from governance.imports.inserting import bulk_insert_objects
 from governance.tenancy import actor_or_none, require_tenant
 from governance.workflows import lock_row, lock_rows
 from orgs import services as orgs_services
@@ -155,7 +156,8 @@ def _run_chunk(*, tenant, due: list[tuple], settings: EvaluationSettings, overhe
         evaluation.contract = key.contract
         _apply(evaluation, snapshot, digest, now)
         (updated if current is not None else created).append(evaluation)
-    Evaluation.objects.bulk_create(created, batch_size=BATCH)
+    # COPY on PostgreSQL (two JSONB columns per row: the ORM's per-field preparation was a tenth of the run).
+    bulk_insert_objects(Evaluation, created, tenant=tenant)
     Evaluation.objects.bulk_update(updated, RESULT_FIELDS, batch_size=BATCH)
     audit_record_many(actor=None, action="evaluation.compute", objs=[*created, *updated], changes=_changes,
                       object_repr=_repr({k: str(v) for k, v in EvaluationKind.choices}), batch_size=BATCH)
