@@ -125,3 +125,33 @@ def test_audit_record_many_needs_a_transaction_and_writes_nothing_for_no_objects
         with mock.patch.object(connection, "in_atomic_block", False), pytest.raises(RuntimeError):
             audit_record_many(actor=None, action="x", objs=[region], tenant=tenant)
         assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.postgres
+def test_audit_record_many_through_copy_writes_what_the_orm_path_writes(tree_a, users):
+    """From ``COPY_AT`` events on, PostgreSQL gets them through COPY: the same fields, JSON included, with
+    primary keys set on the returned events."""
+    from governance import audit
+
+    tenant = tree_a["tenant"]
+    regions = [tree_a["community"], tree_a["community2"], tree_a["grid"]] * (audit.COPY_AT // 3 + 1)
+    changes = {"on": datetime.date(2024, 3, 1), "text": "制表\t换行\n反斜杠\\", "n": 3, "nested": {"1": [1.5]}}
+    token = set_request_info(RequestInfo(request_id="req-copy", ip_address="203.0.113.9"))
+    try:
+        with tenant_context(tenant), transaction.atomic():
+            copied = audit_record_many(actor=users["admin_a"], action="x.copy", objs=regions,
+                                       changes=lambda r: changes)
+            with mock.patch.object(audit, "COPY_AT", 10**9):
+                plain = audit_record_many(actor=users["admin_a"], action="x.orm", objs=regions[:1],
+                                          changes=lambda r: changes)
+            stored = {e.pk: e for e in AuditEvent.objects.filter(action="x.copy")}
+            orm = AuditEvent.objects.get(action="x.orm")
+    finally:
+        reset_request_info(token)
+    assert len(copied) == len(regions) == len(stored) and all(e.pk in stored for e in copied)
+    fields = ["tenant_id", "region_path", "actor_id", "actor_repr", "content_type_id", "object_id", "object_repr",
+              "changes", "request_id", "ip_address"]
+    first = stored[copied[0].pk]
+    assert {f: getattr(first, f) for f in fields} == {f: getattr(orm, f) for f in fields}
+    assert first.changes == {"on": "2024-03-01", "text": "制表\t换行\n反斜杠\\", "n": 3, "nested": {"1": [1.5]}}
+    assert plain[0].pk == orm.pk and first.created_at is not None
