@@ -259,6 +259,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (reuse it with --no-setup)")
     parser.add_argument("--no-setup", action="store_true", help="reuse the database of an earlier --keep run")
     parser.add_argument("--python-client", action="store_true", help="use the Python load generator")
+    parser.add_argument("--only", action="append", default=[],
+                        help="measure only the endpoints containing this text (repeatable; /healthz always runs)")
     parser.add_argument("--response-cache", choices=("both", "on", "off"), default="both",
                         help="measure with the response cache (hits), without it (misses) or both, each on its own "
                              "server beside the other")
@@ -319,6 +321,8 @@ def _measure(args, port: int, password: str, use_wrk: bool, mode: str) -> list[t
             "session": {"Cookie": _session_cookie(port, args.user, password)}, None: {}}
     rows = []
     for path, kind in [*API_ENDPOINTS, *HTML_ENDPOINTS]:
+        if args.only and path != "/healthz" and not any(part in path for part in args.only):
+            continue
         headers = auth[kind]
         try:  # one request first: a page that fails is reported as failed, the others still run
             status = _request(port, "GET", path, headers, timeout=args.timeout)[0]

@@ -131,6 +131,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gov"}}
+# With a shared cache a request reads its session from Redis, not the database (written through to both).
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
+                  else "django.contrib.sessions.backends.db")
 # Seconds a user's roles stay in the cache (governance.role_cache); 0 reads them on every request. Production
 # without Redis sets 0: a process-local cache cannot be invalidated in the other workers.
 ROLE_CACHE_SECONDS = int(os.environ.get("ROLE_CACHE_SECONDS", "300"))

@@ -15,3 +15,6 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
 # Exact query budgets measure a list's own queries: the response cache is off unless a test turns it on
 # (tests/test_response_cache.py).
 RESPONSE_CACHE_SECONDS = 0
+# Sessions in the database on both passes (production reads them from Redis when it has one): page budgets
+# count the session's look-up, so the same number holds on SQLite and on PostgreSQL + Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
