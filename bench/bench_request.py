@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="untimed requests per endpoint first")
     parser.add_argument("--user", default="hy_admin")
     parser.add_argument("--only", action="append", default=[], help="only endpoints containing this text")
+    parser.add_argument("--profile", action="store_true", help="cProfile's top functions of each endpoint")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to a scratch PostgreSQL database (as gov_app)")
@@ -152,6 +153,16 @@ def main() -> None:
     for path, kind in endpoints:
         result = _measure(clients[kind], path, args.repeat, args.warm)
         rows.append((path, result))
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda client=clients[kind], path=path: [client.get(path) for _ in range(args.repeat)])
+            stats = pstats.Stats(profiler).sort_stats("tottime")
+            stats.print_stats(25)
+            if os.environ.get("PROFILE_CALLERS"):
+                stats.print_callers(os.environ["PROFILE_CALLERS"])
         print(f"    {path}: {result['cpu']:.2f} ms CPU, {result['wall']:.2f} ms wall, {result['queries']} statements",
               flush=True)
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]

@@ -25,8 +25,12 @@ from __future__ import annotations
 import logging
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, transaction
+from django.db.backends.signals import connection_created
+
+from governance.tenancy import pending_scope
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,14 @@ SELECT txid_current_if_assigned() IS NULL,
        COALESCE((SELECT sum(version) FROM {VERSION_TABLE} WHERE tenant_id IN (0, %s)), 0),
        (SELECT count(*) FROM {CHANGE_TABLE} WHERE tenant_id IN (0, %s))
 """  # noqa: S608
+
+# The same with the transaction's tenant scope (governance.tenancy), for a request's first statement.
+_SCOPE_COLUMNS = "set_config('app.tenant_id', {0}, true), set_config('app.all_tenants', {1}, true), "
+SCOPED_VERSION_SQL = "SELECT " + _SCOPE_COLUMNS.format("%s", "%s") + VERSION_SQL.strip()[len("SELECT "):]
+PREPARE_SQL = (
+    "PREPARE gov_data_version(text, text, bigint) AS SELECT " + _SCOPE_COLUMNS.format("$1", "$2")
+    + VERSION_SQL.strip()[len("SELECT "):].replace("%s", "$3")
+)
 
 # One statement: the rows the compaction's snapshot sees leave the change table and their counts go into the
 # version table together. A concurrent compaction waits for the rows this one deletes and then skips them.
@@ -133,12 +145,29 @@ def ensure_change_triggers(using: str = "default") -> int:
 
 def current_version(tenant_id: int) -> str | None:
     """The tenant's data version as the current snapshot sees it, or None when there is none to trust (SQLite,
-    or this transaction has written and may still roll back)."""
+    or this transaction has written and may still roll back).
+
+    When the transaction's tenant scope has not been sent yet (a request's first statement), the same statement
+    sends it: a cache hit then costs one round trip besides BEGIN and COMMIT. The statement is prepared once
+    per database connection (``DATA_VERSION_PREPARED``; turn it off behind a pooler in transaction mode)."""
     if connection.vendor != "postgresql":
         return None
+    scope = pending_scope()
+    settings_values = scope.take() if scope is not None else None
     with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL, [tenant_id, tenant_id])
-        clean, folded, pending = cursor.fetchone()
+        if settings_values is None:
+            cursor.execute(VERSION_SQL, [tenant_id, tenant_id])
+        elif getattr(settings, "DATA_VERSION_PREPARED", True):
+            if not getattr(connection, "gov_version_prepared", False):
+                # Once per connection (PREPARE outlives a rollback; a session that has it keeps it).
+                cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = 'gov_data_version'")
+                if cursor.fetchone() is None:
+                    cursor.execute(PREPARE_SQL)
+                connection.gov_version_prepared = True
+            cursor.execute("EXECUTE gov_data_version(%s, %s, %s)", [*settings_values, tenant_id])
+        else:
+            cursor.execute(SCOPED_VERSION_SQL, [*settings_values, tenant_id, tenant_id])
+        clean, folded, pending = cursor.fetchone()[-3:]
     if not clean:
         return None
     if pending > COMPACT_AFTER:
@@ -164,3 +193,11 @@ def compact_soon() -> None:
         compact()
     except Exception:  # a reader's request must not fail for the housekeeping; the periodic task retries
         logger.exception("data version compaction failed")
+
+
+def _forget_prepared(sender, connection, **kwargs) -> None:
+    """A new database session has no prepared statements."""
+    connection.gov_version_prepared = False
+
+
+connection_created.connect(_forget_prepared, dispatch_uid="governance.data_version.prepared")

@@ -102,17 +102,43 @@ def _db_settings_before_first_query(tenant) -> Iterator[None]:
     trip at all: psycopg sends BEGIN with the first statement, and a commit with none sent is a no-op. The
     first statement of any kind, a savepoint included, comes after the settings.
     """
-    applied = False
+    pending = PendingScope(tenant)
 
     def before_first(execute, sql, params, many, context):
-        nonlocal applied
-        if not applied:
-            applied = True
+        if not pending.applied:
+            pending.applied = True
             _apply_db_settings(tenant)  # its own statement passes through here with ``applied`` set
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(before_first):
-        yield
+    previous = getattr(connection, "gov_pending_scope", None)
+    connection.gov_pending_scope = pending
+    try:
+        with connection.execute_wrapper(before_first):
+            yield
+    finally:
+        connection.gov_pending_scope = previous
+
+
+class PendingScope:
+    """The tenant scope of a transaction whose ``set_config()`` has not been sent yet. A statement that sends
+    the settings itself (``governance.data_version``: one round trip for the scope and the data version) takes
+    them with ``take()`` and the next statement goes straight through."""
+
+    __slots__ = ("applied", "tenant")
+
+    def __init__(self, tenant):
+        self.tenant, self.applied = tenant, False
+
+    def take(self) -> tuple[str, str] | None:
+        """The (tenant id, all-tenants flag) settings still to send, marked as sent; None if they went."""
+        if self.applied:
+            return None
+        self.applied = True
+        return _db_settings_for(self.tenant)
+
+
+def pending_scope() -> PendingScope | None:
+    return getattr(connection, "gov_pending_scope", None)
 
 
 @contextmanager

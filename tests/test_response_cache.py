@@ -190,3 +190,23 @@ def test_a_hit_never_happens_inside_a_writing_transaction(api_for, tree_a, users
         assert "X-Response-Cache" not in response and json.loads(response.content)["count"] == 2
         transaction.set_rollback(True)
     assert json.loads(_list(client, url)[0].content)["count"] == 1
+
+
+def test_the_three_ways_to_read_a_version_agree(tree_a, settings):
+    """First statement of a scope, prepared (the default) or not, and a later statement: the same version, and
+    the scope's settings are in force afterwards (row-level security sees the tenant)."""
+    tenant = tree_a["tenant"]
+    with tenant_context(tenant):
+        OrganizationFactory(region=tree_a["community"])
+    prepared = version_of(tenant)
+    settings.DATA_VERSION_PREPARED = False
+    unprepared = version_of(tenant)
+    with tenant_context(tenant):
+        assert Organization.objects.count() == 1                           # the scope was sent by the count
+        later = current_version(tenant.pk)
+    with tenant_context(tenant):
+        current_version(tenant.pk)                                         # sends the scope itself
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM orgs_organization")
+            assert cursor.fetchone()[0] == 1
+    assert prepared == unprepared == later
