@@ -179,13 +179,16 @@ def _load() -> str:
 
 
 def _in_transaction(func, profile: bool):
-    with transaction.atomic():  # one tenant transaction, as the Celery task runs (set_config per transaction)
-        if not profile:
+    def run():
+        with transaction.atomic():  # one tenant transaction, as the Celery task runs (set_config per transaction)
             return func()
-        profiler = cProfile.Profile()
-        result = profiler.runcall(func)
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
-        return result
+
+    if not profile:
+        return run()
+    profiler = cProfile.Profile()  # the commit and its on-commit callbacks included
+    result = profiler.runcall(run)
+    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(25)
+    return result
 
 
 def timed(label: str, func, *, profile: bool = False):
