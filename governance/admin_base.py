@@ -152,6 +152,15 @@ class TenantScopedRelationsMixin:
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return scope_to_request_tenant(request, queryset), may_have_duplicates
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines only (a ModelAdmin has no get_formset): a tenant-owned child row takes its parent's tenant
+        # before validation, so a duplicate of a constraint naming ``tenant`` is a form error, not a 500.
+        formset = super().get_formset(request, obj, **kwargs)
+        if not issubclass(self.model, TenantOwnedModel):
+            return formset
+        form = type(formset.form.__name__, (TenantConstraintsFormMixin, formset.form), {})
+        return type(formset.__name__, (TenantInlineFormSetMixin, formset), {"form": form})
+
     def get_inline_instances(self, request, obj=None):
         # Inlines are scoped too, including those a future app declares on a plain InlineModelAdmin.
         instances = super().get_inline_instances(request, obj)
@@ -271,6 +280,17 @@ class TenantConstraintsFormMixin:
         if getattr(self.instance, "tenant_id", None) is not None:
             excluded.discard("tenant")
         return excluded
+
+
+class TenantInlineFormSetMixin:
+    """An inline formset whose new rows carry the parent's tenant from the start (see ``get_formset``)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        parent_tenant = getattr(self.instance, "tenant_id", None)
+        if getattr(form.instance, "tenant_id", None) is None and parent_tenant is not None:
+            form.instance.tenant_id = parent_tenant
+        return form
 
 
 class TenantAwareAdmin(TenantScopedRelationsMixin, AuditedAdminMixin, admin.ModelAdmin):
