@@ -27,16 +27,22 @@ def test_admin_refuses_a_duplicate_expert_with_a_message(client_for, users, tree
         assert Expert.objects.get(pk=other.pk).name == "吴刚"
 
 
-def test_every_tenant_admin_form_validates_the_constraints_naming_tenant(rf, users, tree_a):
+def _registered_admins(rf, user):
+    """(request as ``user``, every registered (model, model admin))."""
     from django.contrib import admin
 
+    request = rf.get("/admin/")
+    request.user = user
+    return request, list(admin.site._registry.items())
+
+
+def test_every_tenant_admin_form_validates_the_constraints_naming_tenant(rf, users, tree_a):
     from governance.admin_base import TenantAwareAdmin
 
-    request = rf.get("/admin/")
-    request.user = users["admin_a"]
+    request, admins = _registered_admins(rf, users["admin_a"])
     checked = 0
     with tenant_context(tree_a["tenant"]):
-        for model, model_admin in admin.site._registry.items():
+        for model, model_admin in admins:
             if not isinstance(model_admin, TenantAwareAdmin):
                 continue
             form = model_admin.get_form(request)(data={}, instance=model(tenant=tree_a["tenant"]))
@@ -75,15 +81,12 @@ def test_an_inline_duplicate_is_a_form_error(client_for, users, tree_a):
 
 
 def test_every_tenant_owned_inline_validates_the_constraints_naming_tenant(rf, users, tree_a):
-    from django.contrib import admin
-
     from governance.tenancy import TenantOwnedModel
 
-    request = rf.get("/admin/")
-    request.user = users["admin_a"]
+    request, admins = _registered_admins(rf, users["admin_a"])
     checked = 0
     with tenant_context(tree_a["tenant"]):
-        for model, model_admin in admin.site._registry.items():
+        for model, model_admin in admins:
             parent = model.objects.first() if hasattr(model, "objects") else None
             for inline in model_admin.get_inline_instances(request, parent):
                 if parent is None or not issubclass(inline.model, TenantOwnedModel):
