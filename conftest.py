@@ -60,6 +60,9 @@ def _fresh_cache():
         cache.delete_pattern("*")  # Redis: only this worker's keys (tests/settings.py), not the others'
     else:
         cache.clear()
+    from governance.response_cache import LOCAL
+
+    LOCAL.clear()
     yield
 
 

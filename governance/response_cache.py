@@ -12,7 +12,8 @@ did (database triggers see every write: services, queryset updates, COPY, the ad
 - for pages: the CSRF cookie's hash (forms in the page carry a token of it) and the htmx request headers; for
   the API: the renderer (only JSON is cached; the browsable API holds forms).
 
-Entries also expire after ``settings.RESPONSE_CACHE_SECONDS`` (0 turns the cache off). Nothing is cached or
+Entries also expire after ``settings.RESPONSE_CACHE_SECONDS`` (0 turns the cache off). Each process keeps
+the entries it served in a size-bounded LRU in front of the shared cache (``RESPONSE_CACHE_LOCAL_BYTES``). Nothing is cached or
 served when the transaction has written (its version is not trusted), on SQLite (no version), for anonymous
 users, when the page has messages to show, and for anything but a 200 without cookies. Permission checks that
 run before the view (login, DRF authentication, throttling) run on every request; a hit can only exist for the
@@ -24,6 +25,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -59,6 +63,57 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+class LocalBodies:
+    """A size-bounded LRU of entries in this process, in front of the shared cache.
+
+    Always correct without invalidation: a key names one data version, so an entry can only become unreachable,
+    never wrong. It saves the shared cache's round trip and the transfer of the body for the lists a worker
+    answers again and again. Entries expire with the shared cache's timeout too (lists showing today's date).
+    """
+
+    def __init__(self):
+        self.entries: OrderedDict[str, tuple[float, int, tuple]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            expires, _size, entry = found
+            if expires < time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple) -> None:
+        budget = getattr(settings, "RESPONSE_CACHE_LOCAL_BYTES", 0)
+        size = len(entry[0]) + 200
+        if size > budget // 4:
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = (time.monotonic() + settings.RESPONSE_CACHE_SECONDS, size, entry)
+            self.size += size
+            while self.size > budget:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: str) -> None:
+        _expires, size, _entry = self.entries.pop(key)
+        self.size -= size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+LOCAL = LocalBodies()
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "RESPONSE_CACHE_SECONDS", 0))
 
@@ -85,9 +140,12 @@ def lookup(request, *, view: str, user, extra: tuple = ()) -> tuple[str | None, 
     if version is None:
         return None, None
     key = cache_key(request, view=view, user=user, version=version, extra=extra)
-    entry = cache.get(key)
+    entry = LOCAL.get(key)
     if entry is None:
-        return key, None
+        entry = cache.get(key)
+        if entry is None:
+            return key, None
+        LOCAL.put(key, entry)
     content, headers = entry
     response = HttpResponse(content)
     for name, value in headers:
@@ -100,7 +158,9 @@ def store(key: str | None, response) -> None:
     if key is None or response.status_code != 200 or response.streaming or response.cookies:
         return
     headers = [(name, value) for name, value in response.items() if name.lower() not in _SKIPPED_HEADERS]
-    cache.set(key, (response.content, headers), timeout=settings.RESPONSE_CACHE_SECONDS)
+    entry = (response.content, headers)
+    cache.set(key, entry, timeout=settings.RESPONSE_CACHE_SECONDS)
+    LOCAL.put(key, entry)
     response["X-Response-Cache"] = "miss"
 
 

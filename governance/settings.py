@@ -255,6 +255,8 @@ API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "60"))
 # bounds how long a list showing today's date can lag behind the clock. 0 turns it off. PostgreSQL only
 # (the version comes from its triggers); a process-local cache is still correct, only less shared.
 RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "300"))
+# Bytes of responses each process also keeps in its own memory, in front of the shared cache (0: none).
+RESPONSE_CACHE_LOCAL_BYTES = int(os.environ.get("RESPONSE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
 # The data-version statement of a cache look-up is prepared once per database connection; behind a connection
 # pooler in transaction mode (pgbouncer) set DATA_VERSION_PREPARED=false.
 DATA_VERSION_PREPARED = os.environ.get("DATA_VERSION_PREPARED", "true").lower() in ("1", "true", "yes", "on")

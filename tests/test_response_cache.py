@@ -210,3 +210,33 @@ def test_the_three_ways_to_read_a_version_agree(tree_a, settings):
             cursor.execute("SELECT count(*) FROM orgs_organization")
             assert cursor.fetchone()[0] == 1
     assert prepared == unprepared == later
+
+
+def test_the_local_layer_serves_repeats_evicts_by_size_and_expires(api_for, tree_a, users, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from governance import response_cache
+
+    _grow(tree_a, 2)
+    client = api_for(users["admin_a"])
+    url = "/api/v1/orgs/?page_size=50"
+    first, _ = _list(client, url)
+    # The shared cache forgets it (only this worker's keys: tests/settings.py).
+    cache.delete_pattern("*") if hasattr(cache, "delete_pattern") else cache.clear()
+    second, _ = _list(client, url)
+    assert second["X-Response-Cache"] == "hit" and second.content == first.content
+    _grow(tree_a, 1)                                                       # a new version: the local entry is moot
+    assert _list(client, url)[0]["X-Response-Cache"] == "miss"
+
+    local = response_cache.LocalBodies()
+    settings.RESPONSE_CACHE_LOCAL_BYTES = 4 * 1200
+    for name in "abcd":
+        local.put(name, (b"x" * 1000, []))
+    assert local.get("a") is not None                                      # a is now the most recent
+    local.put("e", (b"x" * 1000, []))
+    assert local.get("b") is None and local.get("a") is not None and local.size <= 4 * 1200
+    local.put("huge", (b"x" * 2000, []))                                   # over a quarter of the budget: kept out
+    assert local.get("huge") is None
+    now = response_cache.time.monotonic()
+    monkeypatch.setattr(response_cache.time, "monotonic", lambda: now + settings.RESPONSE_CACHE_SECONDS + 1)
+    assert local.get("a") is None
